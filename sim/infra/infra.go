@@ -24,8 +24,8 @@ type State struct {
 	// CustomerKeys is the number of customer managed KMS keys the template
 	// declares (AWS::KMS::Key), before any gene adds one.
 	CustomerKeys int
-	// ProvisionedRCU and ProvisionedWCU of tables outside the genome are
-	// included in the tables; nothing else is account-level.
+
+	ids map[string]int // "f:<id>" -> function index, and so on
 }
 
 // Arch is a Lambda instruction set architecture.

@@ -1,0 +1,337 @@
+package infra
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/evoarch/evoarch/genome"
+)
+
+// index builds the logical-ID look-ups.
+func (st *State) index() {
+	st.ids = map[string]int{}
+	for i, f := range st.Functions {
+		st.ids["f:"+f.ID] = i
+	}
+	for i, t := range st.Tables {
+		st.ids["t:"+t.ID] = i
+	}
+	for i, b := range st.Buckets {
+		st.ids["b:"+b.ID] = i
+	}
+	for i, a := range st.APIs {
+		st.ids["a:"+a.ID] = i
+	}
+	for i, q := range st.Queues {
+		st.ids["q:"+q.ID] = i
+	}
+}
+
+func (st *State) lookup(prefix, id string) int {
+	if i, ok := st.ids[prefix+id]; ok {
+		return i
+	}
+	return -1
+}
+
+// FunctionIndex returns the index of a function by logical ID, or -1.
+func (st *State) FunctionIndex(id string) int { return st.lookup("f:", id) }
+
+// TableIndex returns the index of a table by logical ID, or -1.
+func (st *State) TableIndex(id string) int { return st.lookup("t:", id) }
+
+// BucketIndex returns the index of a bucket by logical ID, or -1.
+func (st *State) BucketIndex(id string) int { return st.lookup("b:", id) }
+
+// APIIndex returns the index of an API by logical ID, or -1.
+func (st *State) APIIndex(id string) int { return st.lookup("a:", id) }
+
+// QueueIndex returns the index of a queue by logical ID, or -1.
+func (st *State) QueueIndex(id string) int { return st.lookup("q:", id) }
+
+// CopyFrom copies src into st without allocating when st has the same shape
+// (as a State from Binder.NewState has).
+func (st *State) CopyFrom(src *State) {
+	st.Functions = append(st.Functions[:0], src.Functions...)
+	st.Tables = append(st.Tables[:0], src.Tables...)
+	st.Buckets = append(st.Buckets[:0], src.Buckets...)
+	st.APIs = append(st.APIs[:0], src.APIs...)
+	st.Queues = append(st.Queues[:0], src.Queues...)
+	st.Alarms = append(st.Alarms[:0], src.Alarms...)
+	st.CustomerKeys = src.CustomerKeys
+	st.ids = src.ids
+}
+
+// binding is one gene, resolved: which resource it sets and its values
+// decoded to numbers (and strings where the field is a string).
+type binding struct {
+	attr genome.Attr
+	res  int
+	num  []float64
+	str  []string
+}
+
+// Binder applies genomes of one Space to copies of one baseline State.
+type Binder struct {
+	base     *State
+	bindings []binding
+}
+
+// Bind resolves every gene of sp against the baseline. A gene whose
+// resource the baseline lacks, or whose value cannot be decoded, is an
+// error (a bug: genes come from the same template).
+func Bind(sp *genome.Space, base *State) (*Binder, error) {
+	b := &Binder{base: base, bindings: make([]binding, len(sp.Genes))}
+	for i := range sp.Genes {
+		g := &sp.Genes[i]
+		bd := binding{attr: g.Attr, num: make([]float64, len(g.Values)), str: make([]string, len(g.Values))}
+		switch category(g.Attr) {
+		case 'f':
+			bd.res = base.FunctionIndex(g.Resource)
+		case 't':
+			bd.res = base.TableIndex(g.Resource)
+		case 'b':
+			bd.res = base.BucketIndex(g.Resource)
+		case 'a':
+			bd.res = base.APIIndex(g.Resource)
+		default:
+			return nil, fmt.Errorf("infra: gene %s: unknown attribute %q", g.Name, g.Attr)
+		}
+		if bd.res < 0 {
+			return nil, fmt.Errorf("infra: gene %s: resource %s is not in the phenotype", g.Name, g.Resource)
+		}
+		for j, v := range g.Values {
+			n, s, err := decode(g.Attr, v)
+			if err != nil {
+				return nil, fmt.Errorf("infra: gene %s value %v: %w", g.Name, v, err)
+			}
+			bd.num[j], bd.str[j] = n, s
+		}
+		b.bindings[i] = bd
+	}
+	return b, nil
+}
+
+// Base returns the baseline State (do not modify it).
+func (b *Binder) Base() *State { return b.base }
+
+// NewState returns a State shaped like the baseline, for Apply.
+func (b *Binder) NewState() *State {
+	st := &State{}
+	st.CopyFrom(b.base)
+	return st
+}
+
+func category(a genome.Attr) byte {
+	switch a {
+	case genome.MemorySize, genome.Architecture, genome.Timeout, genome.Reserved, genome.Provisioned,
+		genome.Runtime, genome.DeployType, genome.DeployAlarms, genome.PreTraffic, genome.DLQ:
+		return 'f'
+	case genome.BillingMode, genome.ReadCapacity, genome.WriteCapacity, genome.AutoScaling, genome.TableSSE, genome.PITR:
+		return 't'
+	case genome.BucketSSE, genome.Versioning, genome.AccessLogging, genome.Replication, genome.PublicAccessBlock, genome.TLSOnly:
+		return 'b'
+	case genome.APIType, genome.CacheSize:
+		return 'a'
+	}
+	return 0
+}
+
+// decode turns a gene value into the number (and string) Apply sets.
+func decode(a genome.Attr, v any) (float64, string, error) {
+	switch x := v.(type) {
+	case nil:
+		switch a {
+		case genome.Reserved:
+			return None, "", nil
+		case genome.Provisioned, genome.CacheSize:
+			return 0, "", nil
+		}
+	case bool:
+		if x {
+			return 1, "", nil
+		}
+		return 0, "", nil
+	case int:
+		return float64(x), "", nil
+	case int64:
+		return float64(x), "", nil
+	case float64:
+		return x, "", nil
+	case string:
+		switch a {
+		case genome.Architecture:
+			if x == "arm64" {
+				return float64(ARM64), x, nil
+			}
+			return float64(X86), x, nil
+		case genome.Runtime:
+			return 0, x, nil
+		case genome.DeployType:
+			return float64(ParseDeploy(x)), x, nil
+		case genome.DeployAlarms:
+			switch x {
+			case "none":
+				return 0, x, nil
+			case "errors":
+				return 1, x, nil
+			case "errors+latency":
+				return 2, x, nil
+			}
+		case genome.BillingMode:
+			if x == "PROVISIONED" {
+				return 1, x, nil
+			}
+			return 0, x, nil
+		case genome.AutoScaling:
+			if x == "off" {
+				return 0, x, nil
+			}
+			f, err := strconv.ParseFloat(x, 64)
+			return f, x, err
+		case genome.TableSSE:
+			switch x {
+			case "aws-owned":
+				return float64(SSEOwned), x, nil
+			case "aws-managed-kms":
+				return float64(SSEManagedKMS), x, nil
+			case "customer-kms":
+				return float64(SSECustomerKMS), x, nil
+			}
+		case genome.BucketSSE:
+			switch x {
+			case "none":
+				return float64(BucketSSENone), x, nil
+			case "AES256":
+				return float64(BucketSSEAES256), x, nil
+			case "aws:kms":
+				return float64(BucketSSEKMS), x, nil
+			case "aws:kms+bucket-key":
+				return float64(BucketSSEKMSBucketKey), x, nil
+			}
+		case genome.APIType:
+			if x == "REST" {
+				return 1, x, nil
+			}
+			return 0, x, nil
+		default:
+			f, err := strconv.ParseFloat(x, 64)
+			return f, x, err
+		}
+	}
+	return 0, "", fmt.Errorf("not a value of this gene")
+}
+
+// Apply writes the variant g into dst: a copy of the baseline with every
+// gene's value set. dst must come from NewState. It does not allocate.
+func (b *Binder) Apply(dst *State, g genome.Genome) {
+	dst.CopyFrom(b.base)
+	for i := range b.bindings {
+		bd := &b.bindings[i]
+		v, s := bd.num[g[i]], bd.str[g[i]]
+		switch category(bd.attr) {
+		case 'f':
+			setFunction(&dst.Functions[bd.res], bd.attr, v, s)
+		case 't':
+			setTable(&dst.Tables[bd.res], bd.attr, v)
+		case 'b':
+			setBucket(&dst.Buckets[bd.res], bd.attr, v)
+		case 'a':
+			setAPI(&dst.APIs[bd.res], bd.attr, v)
+		}
+	}
+	// Dependent settings, as genome.Apply writes them: replication needs
+	// versioning on the source (aws-facts.md 1.4); HTTP APIs have no cache
+	// (aws-facts.md section 6).
+	for i := range dst.Buckets {
+		if dst.Buckets[i].Replication {
+			dst.Buckets[i].Versioning = true
+		}
+	}
+	for i := range dst.APIs {
+		if !dst.APIs[i].REST {
+			dst.APIs[i].CacheGB = 0
+		}
+	}
+}
+
+func setFunction(f *Function, a genome.Attr, v float64, s string) {
+	switch a {
+	case genome.MemorySize:
+		f.MemoryMB = v
+	case genome.Architecture:
+		f.Arch = Arch(v)
+	case genome.Timeout:
+		f.TimeoutS = v
+	case genome.Reserved:
+		f.Reserved = int(v)
+	case genome.Provisioned:
+		f.Provisioned = int(v)
+	case genome.Runtime:
+		f.Runtime = s
+	case genome.DeployType:
+		f.Deploy = Deploy(v)
+		f.DeployName = ""
+		if f.Deploy == DeployCustom {
+			f.DeployName = s
+		}
+	case genome.DeployAlarms:
+		f.AlarmLevel = uint8(v)
+	case genome.PreTraffic:
+		f.PreTraffic = v != 0
+	case genome.DLQ:
+		f.DLQ = v != 0
+	}
+}
+
+func setTable(t *Table, a genome.Attr, v float64) {
+	switch a {
+	case genome.BillingMode:
+		t.Provisioned = v != 0
+	case genome.ReadCapacity:
+		t.RCU = v
+	case genome.WriteCapacity:
+		t.WCU = v
+	case genome.AutoScaling:
+		t.AutoScaleTarget = v
+	case genome.TableSSE:
+		t.SSE = SSE(v)
+	case genome.PITR:
+		t.PITR = v != 0
+	}
+}
+
+func setBucket(b *Bucket, a genome.Attr, v float64) {
+	on := v != 0
+	switch a {
+	case genome.BucketSSE:
+		b.SSE = BucketSSE(v)
+	case genome.Versioning:
+		b.Versioning = on
+	case genome.AccessLogging:
+		b.Logging = on
+	case genome.Replication:
+		b.Replication = on
+		if on {
+			b.CrossRegion = true
+		}
+	case genome.PublicAccessBlock:
+		b.BlockPublicAcls, b.BlockPublicPolicy, b.IgnorePublicAcls, b.RestrictPublicBuckets = on, on, on, on
+	case genome.TLSOnly:
+		b.TLSOnly = on
+	}
+}
+
+func setAPI(a *API, at genome.Attr, v float64) {
+	switch at {
+	case genome.APIType:
+		a.REST = v != 0
+	case genome.CacheSize:
+		a.CacheGB = v
+		if v > 0 {
+			// The cache gene writes CacheDataEncrypted: true with the cache
+			// (genome's Apply), as api-gw-cache-enabled-and-encrypted wants.
+			a.CacheEncrypted = true
+		}
+	}
+}
