@@ -1,0 +1,362 @@
+// Package plots draws evoarch's charts with gonum/plot: fitness over
+// generations, the Pareto front, the roadmap as fitness over versions, the
+// cost breakdown, objective sensitivity, the rollout trade-off, and an
+// animated GIF of the population moving over the cost/latency plane.
+//
+// Each chart function takes plain values (the report package adapts the
+// evolve and sim results to them) and returns a Chart that renders to PNG
+// and SVG bytes. Rendering is deterministic: the same values give the same
+// bytes.
+package plots
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"image/color"
+	"math"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// Size of every chart: 16 cm x 10 cm (PNG at 96 dpi: 605 x 378 pixels).
+const (
+	Width  = 16 * vg.Centimeter
+	Height = 10 * vg.Centimeter
+)
+
+// Chart is one figure, ready to render.
+type Chart struct {
+	// Name is the file stem the report uses ("fitness", "pareto", ...).
+	Name string
+	// Title is the figure's caption.
+	Title string
+	p     *plot.Plot
+}
+
+// PNG renders the chart as PNG bytes.
+func (c *Chart) PNG() ([]byte, error) { return c.render("png") }
+
+// SVG renders the chart as SVG bytes.
+func (c *Chart) SVG() ([]byte, error) { return c.render("svg") }
+
+func (c *Chart) render(format string) ([]byte, error) {
+	w, err := c.p.WriterTo(Width, Height, format)
+	if err != nil {
+		return nil, fmt.Errorf("plots: %s: %w", c.Name, err)
+	}
+	var buf bytes.Buffer
+	if _, err := w.WriteTo(&buf); err != nil {
+		return nil, fmt.Errorf("plots: %s: %w", c.Name, err)
+	}
+	return buf.Bytes(), nil
+}
+
+// Palette: colour-blind safe (Okabe-Ito).
+var (
+	blue    = color.RGBA{0, 114, 178, 255}
+	orange  = color.RGBA{230, 159, 0, 255}
+	green   = color.RGBA{0, 158, 115, 255}
+	red     = color.RGBA{213, 94, 0, 255}
+	purple  = color.RGBA{204, 121, 167, 255}
+	grey    = color.RGBA{120, 120, 120, 255}
+	skyBlue = color.RGBA{86, 180, 233, 255}
+)
+
+func newPlot(title, x, y string) *plot.Plot {
+	p := plot.New()
+	p.Title.Text = title
+	p.X.Label.Text = x
+	p.Y.Label.Text = y
+	p.Title.TextStyle.Font.Size = font.Length(12)
+	p.Add(plotter.NewGrid())
+	p.Legend.Top = true
+	return p
+}
+
+// ErrNoData is returned when a chart has nothing to draw.
+var ErrNoData = errors.New("plots: no data to draw")
+
+// FitnessHistory charts the best and mean fitness per generation.
+func FitnessHistory(best, mean []float64) (*Chart, error) {
+	if len(best) == 0 {
+		return nil, ErrNoData
+	}
+	p := newPlot("Fitness over generations", "generation", "fitness (higher is better)")
+	for _, s := range []struct {
+		name string
+		ys   []float64
+		c    color.Color
+		dash bool
+	}{{"best", best, blue, false}, {"mean", mean, orange, true}} {
+		if len(s.ys) == 0 {
+			continue
+		}
+		pts := make(plotter.XYs, len(s.ys))
+		for i, y := range s.ys {
+			pts[i] = plotter.XY{X: float64(i), Y: finite(y)}
+		}
+		l, err := plotter.NewLine(pts)
+		if err != nil {
+			return nil, fmt.Errorf("plots: fitness: %w", err)
+		}
+		l.Color = s.c
+		l.Width = vg.Points(1.5)
+		if s.dash {
+			l.Dashes = []vg.Length{vg.Points(4), vg.Points(2)}
+		}
+		p.Add(l)
+		p.Legend.Add(s.name, l)
+	}
+	return &Chart{Name: "fitness", Title: "Fitness over generations", p: p}, nil
+}
+
+// ParetoPoint is one variant on the cost/latency plane.
+type ParetoPoint struct {
+	CostUSDMonth float64
+	LatencyP99MS float64
+	Compliance   float64 // 0..1, drawn as colour
+}
+
+// Pareto charts the front (cost against p99 latency, compliance as colour)
+// with today's template and the recommendation marked.
+func Pareto(front []ParetoPoint, today, recommended ParetoPoint) (*Chart, error) {
+	p := newPlot("Pareto front: cost against p99 latency", "cost (USD per month)", "p99 latency (ms)")
+	for _, pt := range front {
+		s, err := plotter.NewScatter(plotter.XYs{{X: finite(pt.CostUSDMonth), Y: finite(pt.LatencyP99MS)}})
+		if err != nil {
+			return nil, fmt.Errorf("plots: pareto: %w", err)
+		}
+		s.GlyphStyle.Color = complianceColour(pt.Compliance)
+		s.GlyphStyle.Shape = draw.CircleGlyph{}
+		s.GlyphStyle.Radius = vg.Points(3.5)
+		p.Add(s)
+	}
+	if len(front) > 0 {
+		p.Legend.Add("front (colour: compliance, red 0 to green 1)", legendGlyph(complianceColour(1), draw.CircleGlyph{}))
+	}
+	for _, m := range []struct {
+		name  string
+		pt    ParetoPoint
+		c     color.Color
+		shape draw.GlyphDrawer
+	}{{"today", today, grey, draw.BoxGlyph{}}, {"recommended", recommended, blue, draw.PyramidGlyph{}}} {
+		s, err := plotter.NewScatter(plotter.XYs{{X: finite(m.pt.CostUSDMonth), Y: finite(m.pt.LatencyP99MS)}})
+		if err != nil {
+			return nil, fmt.Errorf("plots: pareto: %w", err)
+		}
+		s.GlyphStyle.Color = m.c
+		s.GlyphStyle.Shape = m.shape
+		s.GlyphStyle.Radius = vg.Points(5)
+		p.Add(s)
+		p.Legend.Add(m.name, s)
+	}
+	return &Chart{Name: "pareto", Title: "Pareto front: cost against p99 latency", p: p}, nil
+}
+
+func legendGlyph(c color.Color, shape draw.GlyphDrawer) plot.Thumbnailer {
+	s, _ := plotter.NewScatter(plotter.XYs{{}})
+	s.GlyphStyle.Color = c
+	s.GlyphStyle.Shape = shape
+	s.GlyphStyle.Radius = vg.Points(3.5)
+	return s
+}
+
+// complianceColour maps 0..1 from red through orange to green.
+func complianceColour(v float64) color.Color {
+	v = math.Max(0, math.Min(1, finite(v)))
+	lerp := func(a, b uint8, t float64) uint8 { return uint8(float64(a) + (float64(b)-float64(a))*t) }
+	if v < 0.5 {
+		t := v / 0.5
+		return color.RGBA{lerp(red.R, orange.R, t), lerp(red.G, orange.G, t), lerp(red.B, orange.B, t), 255}
+	}
+	t := (v - 0.5) / 0.5
+	return color.RGBA{lerp(orange.R, green.R, t), lerp(orange.G, green.G, t), lerp(orange.B, green.B, t), 255}
+}
+
+// RoadmapStep is one version of the roadmap.
+type RoadmapStep struct {
+	Version string // "v1", "v2", ...
+	Label   string // what the step mainly buys
+	Fitness float64
+}
+
+// Roadmap charts fitness over versions v1..vN with each step's label, the
+// talk's "fitness over time" chart.
+func Roadmap(steps []RoadmapStep) (*Chart, error) {
+	if len(steps) == 0 {
+		return nil, ErrNoData
+	}
+	p := newPlot("Roadmap: fitness over versions", "version", "fitness")
+	pts := make(plotter.XYs, len(steps))
+	names := make([]string, len(steps))
+	labels := make([]string, len(steps))
+	for i, s := range steps {
+		pts[i] = plotter.XY{X: float64(i), Y: finite(s.Fitness)}
+		names[i] = s.Version
+		labels[i] = s.Label
+	}
+	l, sc, err := plotter.NewLinePoints(pts)
+	if err != nil {
+		return nil, fmt.Errorf("plots: roadmap: %w", err)
+	}
+	l.Color, sc.GlyphStyle.Color = blue, blue
+	l.Width = vg.Points(1.5)
+	p.Add(l, sc)
+	lb, err := plotter.NewLabels(plotter.XYLabels{XYs: pts, Labels: labels})
+	if err != nil {
+		return nil, fmt.Errorf("plots: roadmap: %w", err)
+	}
+	lb.Offset = vg.Point{X: vg.Points(4), Y: vg.Points(4)}
+	for i := range lb.TextStyle {
+		lb.TextStyle[i].Font.Size = font.Length(8)
+	}
+	p.Add(lb)
+	p.NominalX(names...)
+	p.X.Max = float64(len(steps)-1) + 0.8 // room for the last label
+	pad := (p.Y.Max-p.Y.Min)*0.1 + 1e-3
+	p.Y.Min, p.Y.Max = p.Y.Min-pad, p.Y.Max+pad
+	return &Chart{Name: "roadmap", Title: "Roadmap: fitness over versions", p: p}, nil
+}
+
+// CostBreakdown charts the monthly cost per resource, today against the
+// recommendation, as grouped bars.
+func CostBreakdown(resources []string, today, recommended []float64) (*Chart, error) {
+	if len(resources) == 0 || len(today) != len(resources) || len(recommended) != len(resources) {
+		return nil, ErrNoData
+	}
+	p := newPlot("Monthly cost by resource", "", "USD per month")
+	p.Legend.Left = true
+	// Bars share the plot's width: two per resource with a gap between.
+	w := vg.Points(math.Min(24, 300/float64(2*len(resources)+1)))
+	for i, s := range []struct {
+		name string
+		vs   []float64
+		c    color.Color
+	}{{"today", today, grey}, {"recommended", recommended, blue}} {
+		vals := make(plotter.Values, len(s.vs))
+		for j, v := range s.vs {
+			vals[j] = finite(v)
+		}
+		b, err := plotter.NewBarChart(vals, w)
+		if err != nil {
+			return nil, fmt.Errorf("plots: cost: %w", err)
+		}
+		b.Color = s.c
+		b.LineStyle.Width = 0
+		b.Offset = w * vg.Length(2*i-1) / 2
+		p.Add(b)
+		p.Legend.Add(s.name, b)
+	}
+	p.NominalX(resources...)
+	p.X.Tick.Label.Rotation = math.Pi / 6
+	p.X.Tick.Label.XAlign = draw.XRight
+	p.X.Tick.Label.Font.Size = font.Length(7)
+	p.Y.Min = 0
+	p.Y.Max *= 1.15 // room for the legend
+	return &Chart{Name: "cost", Title: "Monthly cost by resource", p: p}, nil
+}
+
+// Sensitivity charts which gene moved which objective: for each gene, the
+// change of each objective's weighted contribution to fitness when that
+// gene alone returns to today's value from the best variant. deltas[i][j]
+// is gene i's effect on objective j.
+func Sensitivity(genes, objectives []string, deltas [][]float64) (*Chart, error) {
+	if len(genes) == 0 || len(objectives) == 0 || len(deltas) != len(genes) {
+		return nil, ErrNoData
+	}
+	p := newPlot("Which decision bought what", "", "fitness contribution gained")
+	colours := []color.Color{blue, orange, green, red, purple, skyBlue, grey}
+	n := len(objectives)
+	w := vg.Points(float64(48) / float64(n))
+	for j, name := range objectives {
+		vals := make(plotter.Values, len(genes))
+		for i := range genes {
+			if j < len(deltas[i]) {
+				vals[i] = finite(deltas[i][j])
+			}
+		}
+		b, err := plotter.NewBarChart(vals, w)
+		if err != nil {
+			return nil, fmt.Errorf("plots: sensitivity: %w", err)
+		}
+		b.Color = colours[j%len(colours)]
+		b.LineStyle.Width = 0
+		b.Offset = w * (vg.Length(j) - vg.Length(n-1)/2)
+		p.Add(b)
+		p.Legend.Add(name, b)
+	}
+	p.NominalX(genes...)
+	p.X.Tick.Label.Rotation = math.Pi / 6
+	p.X.Tick.Label.XAlign = draw.XRight
+	p.X.Tick.Label.Font.Size = font.Length(7)
+	return &Chart{Name: "sensitivity", Title: "Which decision bought what", p: p}, nil
+}
+
+// RolloutPoint is one deployment strategy of one function.
+type RolloutPoint struct {
+	Label          string // strategy (and function)
+	LeadTimeMin    float64
+	FailedRequests float64 // expected failed requests per release
+	Current        bool    // the template's own strategy
+}
+
+// Rollout charts the speed-against-control trade-off: lead time against
+// blast radius for each strategy.
+func Rollout(points []RolloutPoint) (*Chart, error) {
+	if len(points) == 0 {
+		return nil, ErrNoData
+	}
+	p := newPlot("Rollout trade-off: speed against control", "lead time (minutes)", "expected failed requests per release")
+	var all, cur plotter.XYs
+	var labels []string
+	for _, pt := range points {
+		xy := plotter.XY{X: finite(pt.LeadTimeMin), Y: finite(pt.FailedRequests)}
+		all = append(all, xy)
+		labels = append(labels, pt.Label)
+		if pt.Current {
+			cur = append(cur, xy)
+		}
+	}
+	s, err := plotter.NewScatter(all)
+	if err != nil {
+		return nil, fmt.Errorf("plots: rollout: %w", err)
+	}
+	s.GlyphStyle.Color = blue
+	s.GlyphStyle.Radius = vg.Points(3)
+	p.Add(s)
+	p.Legend.Add("strategy", s)
+	if len(cur) > 0 {
+		c, err := plotter.NewScatter(cur)
+		if err != nil {
+			return nil, fmt.Errorf("plots: rollout: %w", err)
+		}
+		c.GlyphStyle.Color = red
+		c.GlyphStyle.Shape = draw.RingGlyph{}
+		c.GlyphStyle.Radius = vg.Points(6)
+		p.Add(c)
+		p.Legend.Add("today", c)
+	}
+	lb, err := plotter.NewLabels(plotter.XYLabels{XYs: all, Labels: labels})
+	if err != nil {
+		return nil, fmt.Errorf("plots: rollout: %w", err)
+	}
+	lb.Offset = vg.Point{X: vg.Points(4), Y: vg.Points(2)}
+	for i := range lb.TextStyle {
+		lb.TextStyle[i].Font.Size = font.Length(6)
+	}
+	p.Add(lb)
+	return &Chart{Name: "rollout", Title: "Rollout trade-off: speed against control", p: p}, nil
+}
+
+// finite replaces NaN and infinities, which gonum/plot refuses, by 0.
+func finite(v float64) float64 {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0
+	}
+	return v
+}
