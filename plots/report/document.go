@@ -138,9 +138,10 @@ func Markdown(r *Run, opts Options) ([]byte, error) {
 		b.WriteString("![The population over the cost/latency plane, generation by generation](population.gif)\n\n")
 	}
 	b.WriteString("## Assumptions in force\n\n")
-	if len(v.Assumptions) > 0 {
-		mdTable(&b, []string{"topic", "value", "source"}, rows(v.Assumptions, 3))
-	} else {
+	for _, a := range v.Assumptions {
+		fmt.Fprintf(&b, "- %s\n", mdEscape(a))
+	}
+	if len(v.Assumptions) == 0 {
 		b.WriteString("The run recorded no assumptions.\n")
 	}
 	return b.Bytes(), nil
@@ -210,7 +211,7 @@ figcaption { font-size: .9rem; color: #444; }
 {{range .Charts}}<figure><img src="{{svg .SVG}}" alt="{{.Title}}"><figcaption>{{.Title}}</figcaption></figure>
 {{end}}
 <h2>Assumptions in force</h2>
-{{if .Assumptions}}<table><tr><th>topic</th><th>value</th><th>source</th></tr>{{range .Assumptions}}<tr><td>{{index . 0}}</td><td>{{index . 1}}</td><td>{{index . 2}}</td></tr>{{end}}</table>
+{{if .Assumptions}}<ul>{{range .Assumptions}}<li>{{.}}</li>{{end}}</ul>
 {{else}}<p class="none">The run recorded no assumptions.</p>{{end}}
 </body>
 </html>

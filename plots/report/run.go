@@ -43,13 +43,16 @@ type Run struct {
 
 // Evaluation is the evaluate object (INTERFACE.md "JSON of evaluate").
 type Evaluation struct {
-	Scenario    string                        `json:"scenario"`
-	Template    string                        `json:"template"`
-	Fitness     float64                       `json:"fitness"`
-	Objectives  map[string]float64            `json:"objectives"`
-	Score       map[string]map[string]float64 `json:"score"`
-	Constraints []Constraint                  `json:"constraints"`
-	Cost        Cost                          `json:"cost"`
+	Scenario   string             `json:"scenario"`
+	Template   string             `json:"template"`
+	Fitness    float64            `json:"fitness"`
+	Objectives map[string]float64 `json:"objectives"`
+	// NotComputed lists objectives the models could not compute.
+	NotComputed []string                  `json:"not_computed,omitempty"`
+	Assumptions []string                  `json:"assumptions,omitempty"`
+	Score       map[string]map[string]any `json:"score"`
+	Constraints []Constraint              `json:"constraints"`
+	Cost        Cost                      `json:"cost"`
 	Latency     struct {
 		Functions []FunctionLatency `json:"functions"`
 	} `json:"latency"`

@@ -32,7 +32,7 @@ type view struct {
 	Fixed       []string    // "rule on resource"
 	Remaining   []string
 	Costs       [][3]string // resource, today, best
-	Assumptions [][3]string
+	Assumptions []string
 	Charts      []chartView
 	HasGIF      bool
 }
@@ -56,6 +56,12 @@ func num(v float64) string {
 		return fmt.Sprintf("%.2f", v)
 	}
 	return fmt.Sprintf("%.4f", v)
+}
+
+// field reads a number from a decoded JSON object; absent or not a number is 0.
+func field(m map[string]any, k string) float64 {
+	f, _ := m[k].(float64)
+	return f
 }
 
 func usd(v float64) string { return fmt.Sprintf("$%.2f", v) }
@@ -136,14 +142,14 @@ func newView(r *Run) *view {
 		if !okb && !oke {
 			continue
 		}
-		v.Score = append(v.Score, [5]string{name, num(b["weight"]),
-			fmt.Sprintf("%s × %s = %s", num(b["utility"]), num(b["weight"]), num(b["contribution"])),
-			fmt.Sprintf("%s × %s = %s", num(e["utility"]), num(e["weight"]), num(e["contribution"])), ""})
+		v.Score = append(v.Score, [5]string{name, num(field(b, "weight")),
+			fmt.Sprintf("%s × %s = %s", num(field(b, "utility")), num(field(b, "weight")), num(field(b, "contribution"))),
+			fmt.Sprintf("%s × %s = %s", num(field(e, "utility")), num(field(e, "weight")), num(field(e, "contribution"))), ""})
 	}
 	if b, ok := r.Baseline.Score["regularization"]; ok {
 		e := r.Best.Score["regularization"]
-		v.Score = append(v.Score, [5]string{"regularization (λ × complexity)", num(b["lambda"]),
-			"−" + num(b["penalty"]), "−" + num(e["penalty"]), ""})
+		v.Score = append(v.Score, [5]string{"regularization (λ × complexity)", num(field(b, "lambda")),
+			"−" + num(field(b, "penalty")), "−" + num(field(e, "penalty")), ""})
 	}
 	v.Score = append(v.Score, [5]string{"fitness", "", fit(r.Baseline.Fitness), fit(r.Best.Fitness), ""})
 	for _, name := range objectiveOrder {
@@ -178,8 +184,13 @@ func newView(r *Run) *view {
 	}
 	v.Costs = append(v.Costs, [3]string{"total", usd(r.Baseline.Cost.TotalUSDMonth), usd(r.Best.Cost.TotalUSDMonth)})
 	for _, a := range r.Assumptions {
-		v.Assumptions = append(v.Assumptions, [3]string{a.Topic, a.Value, a.Source})
+		line := a.Topic + ": " + a.Value
+		if a.Source != "" {
+			line += " (" + a.Source + ")"
+		}
+		v.Assumptions = append(v.Assumptions, line)
 	}
+	v.Assumptions = append(v.Assumptions, r.Baseline.Assumptions...)
 	return v
 }
 
