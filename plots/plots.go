@@ -360,3 +360,49 @@ func finite(v float64) float64 {
 	}
 	return v
 }
+
+// Series is one named line of values, one per x position.
+type Series struct {
+	Name   string
+	Values []float64
+}
+
+// OverCommits charts several series over labelled x positions (commits, or
+// versions), the talk's product dashboard: fitness and each objective's
+// utility from the first release to the last.
+func OverCommits(title, yLabel string, xLabels []string, series []Series) (*Chart, error) {
+	if len(xLabels) == 0 || len(series) == 0 {
+		return nil, ErrNoData
+	}
+	p := newPlot(title, "", yLabel)
+	colours := []color.Color{blue, orange, green, red, purple, skyBlue, grey}
+	for i, s := range series {
+		pts := make(plotter.XYs, 0, len(s.Values))
+		for x, y := range s.Values {
+			if math.IsNaN(y) {
+				continue // a commit that could not be evaluated
+			}
+			pts = append(pts, plotter.XY{X: float64(x), Y: finite(y)})
+		}
+		if len(pts) == 0 {
+			continue
+		}
+		l, sc, err := plotter.NewLinePoints(pts)
+		if err != nil {
+			return nil, fmt.Errorf("plots: %s: %w", title, err)
+		}
+		c := colours[i%len(colours)]
+		l.Color, sc.GlyphStyle.Color = c, c
+		l.Width = vg.Points(1.5)
+		if i > 0 {
+			l.Dashes = []vg.Length{vg.Points(3), vg.Points(2)}
+		}
+		p.Add(l, sc)
+		p.Legend.Add(s.Name, l)
+	}
+	p.NominalX(xLabels...)
+	p.X.Tick.Label.Rotation = math.Pi / 6
+	p.X.Tick.Label.XAlign = draw.XRight
+	p.X.Tick.Label.Font.Size = font.Length(7)
+	return &Chart{Name: "history", Title: title, p: p}, nil
+}

@@ -100,3 +100,17 @@ func TestPopulationGIF(t *testing.T) {
 		t.Errorf("no frames: got %v", err)
 	}
 }
+
+func TestOverCommits(t *testing.T) {
+	c, err := OverCommits("Fitness over commits", "fitness", []string{"a1 first", "b2 second", "c3 broken"},
+		[]Series{{"fitness", []float64{0.2, 0.5, math.NaN()}}, {"cost", []float64{0.7, 0.6, math.NaN()}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.PNG(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := OverCommits("x", "y", nil, nil); err != ErrNoData {
+		t.Errorf("no data: got %v", err)
+	}
+}
