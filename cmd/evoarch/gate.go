@@ -245,4 +245,3 @@ func gateMarkdown(w *bytes.Buffer, r *gateResult) {
 		}
 	}
 }
-
