@@ -78,6 +78,9 @@ type Gene struct {
 	Pinned bool `json:"pinned"`
 	// Ordered genes step to neighbouring values more naturally (ladders).
 	Ordered bool `json:"-"`
+
+	// aux is what Derive learnt about the template for Apply.
+	aux *aux
 }
 
 // CurrentValue returns the template's own value of the gene.
@@ -90,5 +93,19 @@ type Genome []int
 type Space struct {
 	Template *cfn.Template
 	Genes    []Gene
-	byName   map[string]int
+	// Skipped lists the degrees of freedom Derive found but could not turn
+	// into genes (an unresolvable intrinsic, a value set in Globals that the
+	// resource cannot unset, an API that cannot switch type), with why.
+	Skipped []Skip
+	byName  map[string]int
+	// alias maps other accepted names to gene names (the implicit API's
+	// gene answers to both ServerlessRestApi.Type and ServerlessHttpApi.Type).
+	alias map[string]string
+}
+
+// Skip is a degree of freedom left out of the genome, and why.
+type Skip struct {
+	Name     string `json:"name"`
+	Resource string `json:"resource"`
+	Reason   string `json:"reason"`
 }

@@ -8,8 +8,9 @@
 package scenarios
 
 // Scenario is one what-if: a template, a workload and what "better" means.
-// Zero values mean "not given"; Given* flags tell an explicit 0 from absent
-// where the difference matters. Defaults are applied by Defaults(), never by
+// Zero values mean "not given"; the Given sets tell an explicit 0 from absent
+// where the difference matters. Defaults are applied by the methods in
+// defaults.go (RegularizationOr, (*FunctionLoad).PeakRPSOr, ...), never by
 // the simulator guessing.
 type Scenario struct {
 	Name        string `yaml:"name"`
@@ -33,6 +34,14 @@ type Scenario struct {
 
 	// Source is the scenario file's path ("builtin:seed-demo" for built-ins).
 	Source string `yaml:"-"`
+
+	// Given holds the top-level keys given explicitly (by the file or
+	// --set), so that an explicit "regularization: 0" differs from absent.
+	// nil in a struct literal: only non-zero values count as given.
+	Given map[string]bool `yaml:"-"`
+
+	// pos is where each key path's value was given (file or --set).
+	pos map[string]Position
 }
 
 // Pricing options.
@@ -79,6 +88,10 @@ type FunctionLoad struct {
 	Async bool `yaml:"async"`
 	// Calls per invocation to other resources of the template, by logical ID.
 	Calls map[string]*Calls `yaml:"calls"`
+
+	// Given holds the keys given explicitly, so that an explicit
+	// "duration_cv: 0" or "deploys_per_month: 0" differs from absent.
+	Given map[string]bool `yaml:"-"`
 }
 
 // Calls is what one invocation does to one other resource.
@@ -129,6 +142,10 @@ type Release struct {
 	HookCatchRate   *float64 `yaml:"hook_catch_rate"`   // default 0.5 where a hook exists
 	// Custom deployment configurations by name: their traffic steps.
 	Custom map[string][]Step `yaml:"custom"`
+
+	// Given holds the keys given explicitly, so that an explicit
+	// "defect_rate: 0" differs from absent.
+	Given map[string]bool `yaml:"-"`
 }
 
 // Step is one traffic shift of a custom deployment configuration.
@@ -161,7 +178,8 @@ type Targets struct {
 	ErrorBudget float64 `yaml:"error_budget"`
 	// FailedRequestsPerRelease at which deploy-safety utility is 1/2.
 	FailedRequestsPerRelease float64 `yaml:"failed_requests_per_release"`
-	// LeadTimeMin at which the lead-time part of deploy safety is 1/2.
+	// LeadTimeMin at which the lead-time part of deploy safety is 1/2,
+	// in minutes.
 	LeadTimeMin float64 `yaml:"lead_time_min"`
 }
 

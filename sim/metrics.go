@@ -24,4 +24,7 @@ type Metrics struct {
 	// Violation is the total relative excess over the hard constraints
 	// (0 when feasible), so the search can rank infeasible variants.
 	Violation float64
+	// RulesPassed and RulesFailed count the unsuppressed COMPLIANT and
+	// NON_COMPLIANT compliance findings.
+	RulesPassed, RulesFailed int
 }

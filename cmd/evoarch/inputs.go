@@ -1,6 +1,9 @@
 package main
 
 import (
+	"path/filepath"
+	"strings"
+
 	"github.com/evoarch/evoarch/genome/cfn"
 	"github.com/evoarch/evoarch/scenarios"
 )
@@ -11,14 +14,26 @@ type inputs struct {
 	Scenario *scenarios.Scenario
 }
 
-// loadInputs resolves TEMPLATE and --scenario as INTERFACE.md says: with no
-// TEMPLATE the scenario's own template is used; with neither, the built-in
-// default scenario runs. sets are --set overrides. Every error is an input
-// error (exit 2).
+// loadInputs resolves TEMPLATE and --scenario as INTERFACE.md says:
+//   - TEMPLATE and --scenario: that template under that scenario;
+//   - TEMPLATE alone: the template under an empty scenario named after the
+//     template file (defaults only, no workload);
+//   - --scenario alone: the scenario's own template (relative to the
+//     scenario file);
+//   - neither: the built-in scenario seed-demo and its template.
+//
+// sets are --set overrides, applied and validated before the scenario is
+// checked against the template. Every error is an input error (exit 2).
 func loadInputs(templateArg, scenarioArg string, sets []string) (*inputs, error) {
-	sc, err := scenarios.Load(scenarioArg)
-	if err != nil {
-		return nil, &InputError{Err: err}
+	var sc *scenarios.Scenario
+	var err error
+	if templateArg != "" && scenarioArg == "" {
+		sc = scenarios.Empty(templateName(templateArg))
+	} else {
+		sc, err = scenarios.Load(scenarioArg)
+		if err != nil {
+			return nil, &InputError{Err: err}
+		}
 	}
 	if err := sc.Apply(sets); err != nil {
 		return nil, &InputError{Err: err}
@@ -36,4 +51,14 @@ func loadInputs(templateArg, scenarioArg string, sets []string) (*inputs, error)
 		return nil, &InputError{Err: err}
 	}
 	return &inputs{Template: t, Scenario: sc}, nil
+}
+
+// templateName is a template file's base name without its extension, the
+// name of the empty scenario it runs under.
+func templateName(path string) string {
+	base := filepath.Base(path)
+	if ext := filepath.Ext(base); ext != "" && ext != base {
+		base = strings.TrimSuffix(base, ext)
+	}
+	return base
 }

@@ -85,6 +85,15 @@ Exit codes:
 func addCommands(root *cobra.Command, ios *IO, g *globalOptions) {
 	root.AddCommand(
 		newVersionCmd(ios, nil),
+		newReportCmd(ios, g, nil),
+		newGateCmd(ios, nil),
+		newHistoryCmd(ios, g, nil),
+		newSpaceCmd(ios, nil),
+		newApplyCmd(ios, nil),
+		newScenariosCmd(ios, nil),
+		newCheckCmd(ios, nil),
+		newRolloutCmd(ios, nil),
+		newEvaluateCmd(ios, nil),
 	)
 }
 
@@ -106,8 +115,8 @@ func (e *InputError) Unwrap() error { return e.Err }
 // printed its result.
 var ErrNo = errors.New("no")
 
-// SilentError is an error that has already been reported (exit 2).
-var SilentError = errors.New("silent")
+// ErrSilent is an error that has already been reported (exit 2).
+var ErrSilent = errors.New("silent")
 
 // exitCode maps an error to the exit codes of INTERFACE.md and prints it.
 func exitCode(err error, ios *IO) int {
@@ -117,7 +126,7 @@ func exitCode(err error, ios *IO) int {
 	if errors.Is(err, ErrNo) {
 		return 1
 	}
-	if errors.Is(err, SilentError) {
+	if errors.Is(err, ErrSilent) {
 		return 2
 	}
 	fmt.Fprintf(ios.ErrOut, "evoarch: %v\n", err)

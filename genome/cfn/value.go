@@ -74,7 +74,37 @@ type Value struct {
 	// "Globals" for a value SAM's Globals section supplied, "Parameter" for a
 	// parameter's Default substituted for a !Ref.
 	From string
+	// Orig, for a value with From == "Parameter", is the !Ref it replaced
+	// (with its own position), so a writer knows the template says !Ref.
+	Orig *Value
+
+	// src locates the value in the source bytes (see write.go).
+	src srcInfo
 }
+
+// srcInfo is where a parsed value sits in the template's bytes. Offsets are
+// byte offsets into Template.Src; end is -1 when not yet known (YAML block
+// values: the writer finds it by scanning).
+type srcInfo struct {
+	ok     bool // the value was parsed from the file (not synthesized)
+	off    int  // first byte of the value (after any tag)
+	tagOff int  // first byte of the value's tag ("!Ref"), or off
+	end    int  // one past the last byte (JSON: always known)
+	keyOff int  // first byte of the key for a map entry's value, else -1
+	keyEnd int  // one past the key's last byte (JSON: after the closing quote)
+	style  uint8
+	flow   bool // the value is a flow collection or sits inside one
+	scalar bool // a list read from a scalar (!GetAtt "A.B")
+}
+
+// Scalar styles recorded in srcInfo.style.
+const (
+	stylePlain uint8 = iota
+	styleDouble
+	styleSingle
+	styleLiteral
+	styleFolded
+)
 
 // Get follows a path of map keys (and list indexes written as decimal
 // strings) and returns the value there, or nil.
@@ -125,7 +155,7 @@ func (v *Value) Float() (float64, bool) {
 	return 0, false
 }
 
-// String returns the value's text if it is a scalar (not null).
+// Text returns the value's text if it is a scalar (not null).
 func (v *Value) Text() (string, bool) {
 	if v == nil {
 		return "", false
@@ -157,13 +187,14 @@ func (v *Value) Truth() (bool, bool) {
 }
 
 // Intrinsic returns the function name and argument when v is an intrinsic
-// function call (a map with one key "Ref", "Condition" or "Fn::*").
+// function call (a map with one key "Ref", "Condition" or "Fn::*"; a
+// resource loop "Fn::ForEach::Name" is not one).
 func (v *Value) Intrinsic() (name string, arg *Value, ok bool) {
 	if v == nil || v.Kind != Map || len(v.Keys) != 1 {
 		return "", nil, false
 	}
 	k := v.Keys[0]
-	if k == "Ref" || k == "Condition" || strings.HasPrefix(k, "Fn::") {
+	if k == "Ref" || k == "Condition" || (strings.HasPrefix(k, "Fn::") && !strings.HasPrefix(k, "Fn::ForEach::")) {
 		return k, v.Fields[k], true
 	}
 	return "", nil, false

@@ -30,9 +30,8 @@ type sarifLog struct {
 }
 
 type sarifRun struct {
-	Tool      sarifTool       `json:"tool"`
-	Artifacts []sarifArtifact `json:"artifacts"`
-	Results   []sarifResult   `json:"results"`
+	Tool    sarifTool     `json:"tool"`
+	Results []sarifResult `json:"results"`
 }
 
 type sarifTool struct {
@@ -65,13 +64,8 @@ type sarifConfig struct {
 	Level string `json:"level"`
 }
 
-type sarifArtifact struct {
-	Location sarifArtifactLocation `json:"location"`
-}
-
 type sarifArtifactLocation struct {
-	URI   string `json:"uri"`
-	Index *int   `json:"index,omitempty"`
+	URI string `json:"uri"`
 }
 
 type sarifResult struct {
@@ -142,7 +136,6 @@ func artifactURI(p string) string {
 // a suppression on each suppressed one.
 func SARIF(in SARIFInput) ([]byte, error) {
 	uri := artifactURI(in.Template)
-	zero := 0
 	run := sarifRun{
 		Tool: sarifTool{Driver: sarifDriver{
 			Name:           "evoarch",
@@ -150,8 +143,7 @@ func SARIF(in SARIFInput) ([]byte, error) {
 			InformationURI: "https://github.com/evoarch/evoarch",
 			Rules:          []sarifRule{},
 		}},
-		Artifacts: []sarifArtifact{{Location: sarifArtifactLocation{URI: uri}}},
-		Results:   []sarifResult{},
+		Results: []sarifResult{},
 	}
 	index := map[string]int{}
 	for _, r := range in.Rules {
@@ -185,7 +177,7 @@ func SARIF(in SARIFInput) ([]byte, error) {
 			Level:     run.Tool.Driver.Rules[ri].DefaultConfiguration.Level,
 			Message:   sarifText{Text: f.Resource + ": " + f.Message},
 			Locations: []sarifLocation{{
-				PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifactLocation{URI: uri, Index: &zero}},
+				PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifactLocation{URI: uri}},
 				LogicalLocations: []sarifLogical{{Name: f.Resource, FullyQualifiedName: "Resources." + f.Resource, Kind: "resource"}},
 			}},
 		}

@@ -4,6 +4,17 @@
 // the duration distribution's tail, DynamoDB throttling and retries, API
 // Gateway overhead. A seeded Monte Carlo simulation is the reference the fast
 // model is tested against.
+//
+// Units: times in milliseconds, rates in requests per second, concurrency in
+// execution environments (erlangs), every other rate a share in [0, 1].
+// Traffic has two regimes: the peak (peak_rps) for 2 hours a day, or less
+// when that would carry over half of the requests, and the off-peak rest at
+// the rate that keeps invocations_per_month. Every figure is computed in
+// both and weighted by the share of requests each carries (facts.go
+// peakHoursPerDay, peakMaxShare). Latency percentiles are quantiles of a
+// mixture of shifted lognormals (warm, cold, retried, cache hits), found by
+// safeguarded Newton steps; throttled synchronous requests fail fast and
+// count only in the error rate. Every constant's source is in facts.go.
 package perf
 
 // FunctionResult is one function's performance under the workload.
@@ -24,13 +35,28 @@ type FunctionResult struct {
 	// ProvisionedShare is the share of invocations served by provisioned
 	// concurrency (billed at the lower duration price).
 	ProvisionedShare float64
+	// InvokedShare is the share of the scenario's requests that invoke the
+	// function: 1 minus the REST cache's hit ratio when the cache is on.
+	// Cost should bill invocations_per_month x InvokedShare.
+	InvokedShare float64
+	// NoTraffic is true when the scenario gives the function no invocations:
+	// its rates and percentiles are 0, meaning "depends on usage", and it is
+	// left out of the application's figures.
+	NoTraffic bool
 }
 
 // AppResult is the application's traffic-weighted performance.
+// Latencies cover the synchronous functions' requests (asynchronous ones
+// count queue delay, not user latency), weighted by their request rates.
 type AppResult struct {
 	P50MS, P95MS, P99MS float64
-	ErrorRate           float64
-	Availability        float64
+	// ErrorRate is the share of all functions' requests that fail.
+	ErrorRate float64
+	// Availability is the share of requests served, 1 - ErrorRate.
+	Availability float64
+	// RequestsPerSecond is the mean request rate of all functions; 0 means
+	// the scenario gives no traffic and the figures are not computed.
+	RequestsPerSecond float64
 }
 
 // Result is the model's output: Functions is indexed like infra.State.Functions.

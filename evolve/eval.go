@@ -1,0 +1,275 @@
+package evolve
+
+import (
+	"context"
+	"math"
+	"sync"
+
+	"github.com/evoarch/evoarch/genome"
+	"github.com/evoarch/evoarch/sim"
+)
+
+// better reports whether a ranks strictly above b: feasible before
+// infeasible, infeasible by smaller violation, feasible by higher fitness.
+// NaN values rank last.
+func better(a, b *sim.Metrics) bool {
+	if a.Feasible != b.Feasible {
+		return a.Feasible
+	}
+	if !a.Feasible {
+		av, bv := nanHigh(a.Violation), nanHigh(b.Violation)
+		if av != bv {
+			return av < bv
+		}
+	}
+	return nanLow(a.Fitness) > nanLow(b.Fitness)
+}
+
+// improveEps is the smallest fitness gain the next change and the roadmap
+// count as an improvement, so float rounding is not sold as advice.
+const improveEps = 1e-9
+
+// improves reports whether a is better than b by more than rounding noise.
+func improves(a, b *sim.Metrics) bool {
+	if a.Feasible != b.Feasible {
+		return a.Feasible
+	}
+	if !a.Feasible {
+		return nanHigh(a.Violation) < nanHigh(b.Violation)-improveEps
+	}
+	return nanLow(a.Fitness) > nanLow(b.Fitness)+improveEps
+}
+
+func nanHigh(v float64) float64 {
+	if math.IsNaN(v) {
+		return math.Inf(1)
+	}
+	return v
+}
+
+func nanLow(v float64) float64 {
+	if math.IsNaN(v) {
+		return math.Inf(-1)
+	}
+	return v
+}
+
+// infeasibleOffset lifts every infeasible variant's eaopt score above every
+// feasible one's (eaopt minimises one float64): feasible scores are -Fitness,
+// and a fitness of a billion is far outside what sim produces.
+const infeasibleOffset = 1e9
+
+// scalar is the eaopt score of m (lower is better), consistent with better
+// for fitness values within ±infeasibleOffset.
+func scalar(m *sim.Metrics) float64 {
+	if !m.Feasible {
+		return infeasibleOffset + math.Min(nanHigh(m.Violation), infeasibleOffset)
+	}
+	return -nanLow(m.Fitness)
+}
+
+// unevaluated is the eaopt score of a genome the budget left unevaluated.
+var unevaluated = math.Inf(1)
+
+// evaluator runs the problem's evaluation functions on batches of genomes:
+// in parallel, merged in input order, through a memo cache, within the
+// budget. It also keeps the best variant seen and feeds the Pareto archive.
+// Its methods are called from one goroutine.
+type evaluator struct {
+	ctx     context.Context
+	l       *layout
+	fns     []func(genome.Genome, *sim.Metrics)
+	workers int
+	budget  int
+	used    int
+	// analysis marks the post-search phase: the budget and the context no
+	// longer apply, and evaluations are counted in analysisUsed.
+	analysis     bool
+	analysisUsed int
+
+	cache   map[string]int32
+	entries []sim.Metrics
+	keys    []string // keys[i] is the genome of entries[i], in evaluation order
+	keybuf  []byte
+
+	best        genome.Genome
+	bestMetrics sim.Metrics
+	haveBest    bool
+	archive     *archive
+
+	// scratch of evalBatch
+	miss    []int
+	missIdx map[string]int
+	tmp     []sim.Metrics
+}
+
+// maxCache bounds the memo cache (entries); beyond it new results are not kept.
+const maxCache = 4_000_000
+
+func newEvaluator(ctx context.Context, l *layout, newFn func() func(genome.Genome, *sim.Metrics), workers, budget int) *evaluator {
+	if workers < 1 {
+		workers = 1
+	}
+	ev := &evaluator{ctx: ctx, l: l, workers: workers, budget: budget,
+		cache: make(map[string]int32), missIdx: make(map[string]int)}
+	ev.fns = make([]func(genome.Genome, *sim.Metrics), workers)
+	for i := range ev.fns {
+		ev.fns[i] = newFn()
+	}
+	return ev
+}
+
+// remaining is the number of new evaluations still allowed.
+func (ev *evaluator) remaining() int {
+	if ev.analysis {
+		return math.MaxInt
+	}
+	if ev.ctx.Err() != nil {
+		return 0
+	}
+	r := ev.budget - ev.used
+	if r < 0 {
+		return 0
+	}
+	return r
+}
+
+// exhausted reports whether the search must stop: budget spent or context done.
+func (ev *evaluator) exhausted() bool { return ev.remaining() == 0 }
+
+// lookup returns the cached metrics of g.
+func (ev *evaluator) lookup(g genome.Genome) (sim.Metrics, bool) {
+	ev.keybuf = appendKey(ev.keybuf[:0], g)
+	if i, ok := ev.cache[string(ev.keybuf)]; ok {
+		return ev.entries[i], true
+	}
+	return sim.Metrics{}, false
+}
+
+// evalOne evaluates one genome (through the cache); ok is false when the
+// budget is spent.
+func (ev *evaluator) evalOne(g genome.Genome) (sim.Metrics, bool) {
+	out := [1]sim.Metrics{}
+	ok := [1]bool{}
+	ev.evalBatch([]genome.Genome{g}, out[:], ok[:])
+	return out[0], ok[0]
+}
+
+// parallelMin is the smallest batch of new genomes worth spreading over the
+// workers.
+const parallelMin = 32
+
+// evalBatch fills out[i] and ok[i] for each gs[i]. Cached genomes cost
+// nothing; new ones are evaluated in input order until the budget runs out,
+// and ok[i] is false for the rest. Results do not depend on ev.workers.
+func (ev *evaluator) evalBatch(gs []genome.Genome, out []sim.Metrics, ok []bool) {
+	ev.miss = ev.miss[:0]
+	clear(ev.missIdx)
+	rem := ev.remaining()
+	// dup[i] >= 0 marks a genome equal to an earlier miss of the batch.
+	for i, g := range gs {
+		ok[i] = false
+		ev.keybuf = appendKey(ev.keybuf[:0], g)
+		if j, hit := ev.cache[string(ev.keybuf)]; hit {
+			out[i] = ev.entries[j]
+			ok[i] = true
+			continue
+		}
+		if _, seen := ev.missIdx[string(ev.keybuf)]; seen {
+			continue
+		}
+		if len(ev.miss) >= rem {
+			continue
+		}
+		ev.missIdx[string(ev.keybuf)] = len(ev.miss)
+		ev.miss = append(ev.miss, i)
+	}
+	n := len(ev.miss)
+	if n > 0 {
+		if cap(ev.tmp) < n {
+			ev.tmp = make([]sim.Metrics, n)
+		}
+		tmp := ev.tmp[:n]
+		ev.run(n, func(w, a, b int) {
+			fn := ev.fns[w]
+			for k := a; k < b; k++ {
+				fn(gs[ev.miss[k]], &tmp[k])
+			}
+		})
+		// Merge in input order.
+		for k, i := range ev.miss {
+			ev.record(gs[i], &tmp[k])
+		}
+		if ev.analysis {
+			ev.analysisUsed += n
+		} else {
+			ev.used += n
+		}
+	}
+	// Fill the batch's own duplicates and the evaluated misses.
+	for i, g := range gs {
+		if ok[i] {
+			continue
+		}
+		ev.keybuf = appendKey(ev.keybuf[:0], g)
+		if k, seen := ev.missIdx[string(ev.keybuf)]; seen {
+			out[i] = ev.tmp[k]
+			ok[i] = true
+		}
+	}
+}
+
+// run calls f(worker, a, b) over [0,n) split into contiguous chunks, one per
+// worker, and waits.
+func (ev *evaluator) run(n int, f func(w, a, b int)) {
+	w := ev.workers
+	if n < parallelMin || w == 1 {
+		f(0, 0, n)
+		return
+	}
+	if w > n {
+		w = n
+	}
+	var wg sync.WaitGroup
+	chunk := (n + w - 1) / w
+	for k := 0; k < w; k++ {
+		a, b := k*chunk, min((k+1)*chunk, n)
+		if a >= b {
+			break
+		}
+		wg.Add(1)
+		go func(k, a, b int) {
+			defer wg.Done()
+			f(k, a, b)
+		}(k, a, b)
+	}
+	wg.Wait()
+}
+
+// record stores a new evaluation: cache, best so far, Pareto archive.
+func (ev *evaluator) record(g genome.Genome, m *sim.Metrics) {
+	if len(ev.entries) < maxCache {
+		ev.keybuf = appendKey(ev.keybuf[:0], g)
+		key := string(ev.keybuf)
+		ev.cache[key] = int32(len(ev.entries))
+		ev.entries = append(ev.entries, *m)
+		ev.keys = append(ev.keys, key)
+	}
+	ev.offer(g, m)
+}
+
+// offer updates the best so far and the archive with a variant the search
+// evaluated; the analysis phase decides itself what it keeps.
+func (ev *evaluator) offer(g genome.Genome, m *sim.Metrics) {
+	if ev.analysis {
+		return
+	}
+	if !ev.haveBest || better(m, &ev.bestMetrics) {
+		ev.best = append(ev.best[:0], g...)
+		ev.bestMetrics = *m
+		ev.haveBest = true
+	}
+	if ev.archive != nil {
+		ev.archive.add(g, m)
+	}
+}

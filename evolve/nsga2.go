@@ -1,0 +1,494 @@
+package evolve
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/MaxHalford/eaopt"
+
+	"github.com/evoarch/evoarch/genome"
+	"github.com/evoarch/evoarch/sim"
+)
+
+// dominates is constrained domination (Deb et al. 2002, NSGA-II): a
+// feasible variant dominates an infeasible one, an infeasible one with a
+// smaller violation dominates another, and between feasible variants a
+// dominates b when it is no worse on every objective (minimisation vectors)
+// and better on one.
+func dominates(a, b *sim.Metrics, va, vb []float64) bool {
+	if a.Feasible != b.Feasible {
+		return a.Feasible
+	}
+	if !a.Feasible {
+		return nanHigh(a.Violation) < nanHigh(b.Violation)
+	}
+	return paretoDominates(va, vb)
+}
+
+func paretoDominates(va, vb []float64) bool {
+	strict := false
+	for k := range va {
+		if va[k] > vb[k] {
+			return false
+		}
+		if va[k] < vb[k] {
+			strict = true
+		}
+	}
+	return strict
+}
+
+func sameVector(a, b []float64) bool {
+	for k := range a {
+		if a[k] != b[k] {
+			return false
+		}
+	}
+	return true
+}
+
+// archive is the Pareto archive of every feasible variant the search
+// evaluated: the non-dominated ones, the first kept among equal vectors.
+type archive struct {
+	objs []objective
+	g    []genome.Genome
+	m    []sim.Metrics
+	v    [][]float64
+	vbuf []float64
+}
+
+func newArchive(objs []objective) *archive { return &archive{objs: objs} }
+
+func (a *archive) vector(dst []float64, m *sim.Metrics) []float64 {
+	dst = dst[:0]
+	for k := range a.objs {
+		dst = append(dst, a.objs[k].min(m))
+	}
+	return dst
+}
+
+// add offers a variant to the archive.
+func (a *archive) add(g genome.Genome, m *sim.Metrics) {
+	if !m.Feasible {
+		return
+	}
+	a.vbuf = a.vector(a.vbuf, m)
+	for k := range a.v {
+		if paretoDominates(a.v[k], a.vbuf) || sameVector(a.v[k], a.vbuf) {
+			return
+		}
+	}
+	j := 0
+	for k := range a.v {
+		if !paretoDominates(a.vbuf, a.v[k]) {
+			a.g[j], a.m[j], a.v[j] = a.g[k], a.m[k], a.v[k]
+			j++
+		}
+	}
+	a.g, a.m, a.v = a.g[:j], a.m[:j], a.v[:j]
+	a.g = append(a.g, cloneGenome(g))
+	a.m = append(a.m, *m)
+	a.v = append(a.v, append([]float64(nil), a.vbuf...))
+}
+
+// merge adds b's points after a's (b's variants come later in order).
+func (a *archive) merge(b *archive) {
+	for k := range b.g {
+		a.add(b.g[k], &b.m[k])
+	}
+}
+
+// points returns the front sorted by its minimisation vectors.
+func (a *archive) points() []Point {
+	idx := make([]int, len(a.v))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(i, j int) bool {
+		vi, vj := a.v[idx[i]], a.v[idx[j]]
+		for k := range vi {
+			if vi[k] != vj[k] {
+				return vi[k] < vj[k]
+			}
+		}
+		return lessGenome(a.g[idx[i]], a.g[idx[j]])
+	})
+	out := make([]Point, len(idx))
+	for i, k := range idx {
+		vals := make([]float64, len(a.objs))
+		for o := range a.objs {
+			vals[o] = a.objs[o].get(&a.m[k])
+		}
+		out[i] = Point{Genome: cloneGenome(a.g[k]), Metrics: a.m[k], Values: vals}
+	}
+	return out
+}
+
+// hypervolume of the archive against ref (minimisation vectors).
+func (a *archive) hypervolume(ref []float64) float64 { return Hypervolume(a.v, ref) }
+
+// Hypervolume is the volume of the region dominated by points and bounded
+// by ref, all objectives minimised; points not strictly better than ref on
+// every objective add nothing. It slices along the last objective (the HSO
+// algorithm of While et al. 2006), exact and fast for the small fronts of a
+// template's search.
+func Hypervolume(points [][]float64, ref []float64) float64 {
+	d := len(ref)
+	var ps [][]float64
+	for _, p := range points {
+		if len(p) != d {
+			continue
+		}
+		in := true
+		for k := range p {
+			if !(p[k] < ref[k]) {
+				in = false
+				break
+			}
+		}
+		if in {
+			ps = append(ps, p)
+		}
+	}
+	if len(ps) == 0 || d == 0 {
+		return 0
+	}
+	return hso(ps, ref, d)
+}
+
+func hso(ps [][]float64, ref []float64, d int) float64 {
+	if d == 1 {
+		best := ref[0]
+		for _, p := range ps {
+			best = math.Min(best, p[0])
+		}
+		return ref[0] - best
+	}
+	sorted := append([][]float64(nil), ps...)
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i][d-1] < sorted[j][d-1] })
+	if d == 2 {
+		vol, bestX := 0.0, ref[0]
+		for i, p := range sorted {
+			bestX = math.Min(bestX, p[0])
+			top := ref[1]
+			if i+1 < len(sorted) {
+				top = sorted[i+1][1]
+			}
+			vol += (ref[0] - bestX) * (top - p[1])
+		}
+		return vol
+	}
+	vol := 0.0
+	var slice [][]float64
+	for i, p := range sorted {
+		slice = addNonDominated(slice, p, d-1)
+		top := ref[d-1]
+		if i+1 < len(sorted) {
+			top = sorted[i+1][d-1]
+		}
+		if depth := top - p[d-1]; depth > 0 {
+			vol += hso(slice, ref, d-1) * depth
+		}
+	}
+	return vol
+}
+
+// addNonDominated adds p to set, keeping only points non-dominated on the
+// first d coordinates.
+func addNonDominated(set [][]float64, p []float64, d int) [][]float64 {
+	for _, q := range set {
+		if weaklyDominates(q, p, d) {
+			return set
+		}
+	}
+	out := set[:0]
+	for _, q := range set {
+		if !weaklyDominates(p, q, d) {
+			out = append(out, q)
+		}
+	}
+	return append(out, p)
+}
+
+func weaklyDominates(a, b []float64, d int) bool {
+	for k := 0; k < d; k++ {
+		if a[k] > b[k] {
+			return false
+		}
+	}
+	return true
+}
+
+// nsgaModel is NSGA-II (Deb et al. 2002) as an eaopt Model. Parents carry
+// an eaopt score encoding (front, crowding): front + 1/(1+crowding), so
+// eaopt's tournament prefers lower fronts, then less crowded points. Each
+// generation eaopt's generational model breeds as many children as there
+// are parents, the children are evaluated in one parallel batch, parents
+// and children are merged (distinct genomes), sorted into fronts with
+// crowding distances, and the best N survive.
+type nsgaModel struct {
+	s     *search
+	objs  []objective
+	inner eaopt.ModGenerational
+}
+
+func (m *nsgaModel) Validate() error { return m.inner.Validate() }
+
+func (m *nsgaModel) Apply(pop *eaopt.Population) error {
+	n := len(pop.Individuals)
+	if m.s.ev.exhausted() {
+		return nil
+	}
+	m.rank(pop.Individuals)
+	tmp := eaopt.Population{Individuals: append(eaopt.Individuals(nil), pop.Individuals...), RNG: pop.RNG}
+	if err := m.inner.Apply(&tmp); err != nil {
+		return err
+	}
+	m.s.evaluate(tmp.Individuals)
+	pool := append(append(eaopt.Individuals(nil), pop.Individuals...), tmp.Individuals...)
+	sortIndis(pool) // a fixed order before dedupe: the first copy is kept
+	pool = dedupe(pool)
+	if len(pool) < n && !m.s.ev.exhausted() {
+		pool = append(pool, m.s.immigrants(n-len(pool), pop.RNG)...)
+		pool = dedupe(pool)
+	}
+	for i := 0; len(pool) < n; i++ {
+		pool = append(pool, pool[i%max(1, len(pool))].Clone(pop.RNG))
+	}
+	m.rank(pool)
+	sortIndis(pool)
+	copy(pop.Individuals, pool[:n])
+	return nil
+}
+
+// rank writes each individual's NSGA-II score: fronts by constrained
+// non-dominated sorting, crowding distance within each front.
+func (m *nsgaModel) rank(indis eaopt.Individuals) {
+	n := len(indis)
+	vs := make([][]float64, n)
+	ms := make([]*sim.Metrics, n)
+	for i := range indis {
+		x := indis[i].Genome.(*gaGenome)
+		ms[i] = &x.met
+		vs[i] = make([]float64, len(m.objs))
+		for k := range m.objs {
+			vs[i][k] = m.objs[k].min(&x.met)
+		}
+	}
+	fronts := nonDominatedSort(ms, vs)
+	for f, front := range fronts {
+		crowd := crowding(front, vs)
+		for j, i := range front {
+			indis[i].Fitness = float64(f) + 1/(1+crowd[j])
+			indis[i].Evaluated = true
+			if !indis[i].Genome.(*gaGenome).ok {
+				indis[i].Fitness = unevaluated
+			}
+		}
+	}
+}
+
+// nonDominatedSort returns the fronts as index lists (Deb's fast
+// non-dominated sort), each front in index order.
+func nonDominatedSort(ms []*sim.Metrics, vs [][]float64) [][]int {
+	n := len(ms)
+	dominatedBy := make([]int, n)
+	dominating := make([][]int, n)
+	for i := 0; i < n; i++ {
+		for j := i + 1; j < n; j++ {
+			switch {
+			case dominates(ms[i], ms[j], vs[i], vs[j]):
+				dominating[i] = append(dominating[i], j)
+				dominatedBy[j]++
+			case dominates(ms[j], ms[i], vs[j], vs[i]):
+				dominating[j] = append(dominating[j], i)
+				dominatedBy[i]++
+			}
+		}
+	}
+	var fronts [][]int
+	var cur []int
+	for i := 0; i < n; i++ {
+		if dominatedBy[i] == 0 {
+			cur = append(cur, i)
+		}
+	}
+	for len(cur) > 0 {
+		fronts = append(fronts, cur)
+		var next []int
+		for _, i := range cur {
+			for _, j := range dominating[i] {
+				dominatedBy[j]--
+				if dominatedBy[j] == 0 {
+					next = append(next, j)
+				}
+			}
+		}
+		sort.Ints(next)
+		cur = next
+	}
+	return fronts
+}
+
+// crowding returns the crowding distance of each member of front (Deb
+// 2002): the sum over objectives of the normalised gap between its
+// neighbours; the extremes get +Inf.
+func crowding(front []int, vs [][]float64) []float64 {
+	c := make([]float64, len(front))
+	if len(front) <= 2 {
+		for i := range c {
+			c[i] = math.Inf(1)
+		}
+		return c
+	}
+	order := make([]int, len(front))
+	for k := range vs[front[0]] {
+		for i := range order {
+			order[i] = i
+		}
+		sort.SliceStable(order, func(a, b int) bool { return vs[front[order[a]]][k] < vs[front[order[b]]][k] })
+		lo, hi := vs[front[order[0]]][k], vs[front[order[len(order)-1]]][k]
+		c[order[0]], c[order[len(order)-1]] = math.Inf(1), math.Inf(1)
+		if hi-lo <= 0 || math.IsInf(hi-lo, 0) || math.IsNaN(hi-lo) {
+			continue
+		}
+		for i := 1; i+1 < len(order); i++ {
+			c[order[i]] += (vs[front[order[i+1]]][k] - vs[front[order[i-1]]][k]) / (hi - lo)
+		}
+	}
+	return c
+}
+
+// runNSGA2 runs NSGA-II; it returns the hypervolume reference point in the
+// objectives' natural direction.
+func runNSGA2(ev *evaluator, o Options, objs []objective, progress func(Generation)) (string, []float64, error) {
+	s := &search{l: ev.l, ev: ev, score: scalar}
+	model := &nsgaModel{s: s, objs: objs, inner: eaopt.ModGenerational{
+		Selector:  eaopt.SelTournament{NContestants: 2},
+		MutRate:   mutRate,
+		CrossRate: crossRate,
+	}}
+	var ref []float64
+	hv := func() float64 {
+		if ref == nil {
+			ref = referencePoint(ev.archive)
+		}
+		if ref == nil {
+			return 0
+		}
+		return ev.archive.hypervolume(ref)
+	}
+	stop, err := runEAOPT(s, o, model, hv, progress)
+	var natural []float64
+	for k := range ref {
+		v := ref[k]
+		if objs[k].maximize {
+			v = -v
+		}
+		natural = append(natural, v)
+	}
+	return stop, natural, err
+}
+
+// refMargin widens the reference point beyond the first front's worst
+// values, so the extreme points count in the hypervolume.
+const refMargin = 0.1
+
+// referencePoint is the archive's worst value per objective plus refMargin
+// of its range (of its magnitude, or 1, when the range is zero); nil for an
+// empty archive. It is fixed once, so hypervolumes compare across
+// generations.
+func referencePoint(a *archive) []float64 {
+	if len(a.v) == 0 {
+		return nil
+	}
+	d := len(a.objs)
+	ref := make([]float64, d)
+	for k := 0; k < d; k++ {
+		lo, hi := math.Inf(1), math.Inf(-1)
+		for _, v := range a.v {
+			lo, hi = math.Min(lo, v[k]), math.Max(hi, v[k])
+		}
+		span := hi - lo
+		if span <= 0 {
+			span = math.Abs(hi)
+		}
+		if span <= 0 {
+			span = 1
+		}
+		ref[k] = hi + refMargin*span
+	}
+	return ref
+}
+
+// compromise recommends the front point with the best weighted fitness,
+// and names the knee: the point nearest the ideal point once each objective
+// is scaled to 0..1 over the front.
+func compromise(front []Point, objs []objective) *Compromise {
+	if len(front) == 0 {
+		return nil
+	}
+	best := 0
+	for i := range front {
+		if better(&front[i].Metrics, &front[best].Metrics) {
+			best = i
+		}
+	}
+	d := len(objs)
+	lo, hi := make([]float64, d), make([]float64, d)
+	for k := 0; k < d; k++ {
+		lo[k], hi[k] = math.Inf(1), math.Inf(-1)
+		for i := range front {
+			v := objs[k].min(&front[i].Metrics)
+			lo[k], hi[k] = math.Min(lo[k], v), math.Max(hi[k], v)
+		}
+	}
+	knee, kneeDist := 0, math.Inf(1)
+	for i := range front {
+		dist := 0.0
+		for k := 0; k < d; k++ {
+			if hi[k] > lo[k] {
+				x := (objs[k].min(&front[i].Metrics) - lo[k]) / (hi[k] - lo[k])
+				dist += x * x
+			}
+		}
+		if dist < kneeDist {
+			knee, kneeDist = i, dist
+		}
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "of %d non-dominated variants, variant %d has the best weighted fitness (%.4f):", len(front), best+1, front[best].Metrics.Fitness)
+	for k := 0; k < d; k++ {
+		v := objs[k].get(&front[best].Metrics)
+		a, z := lo[k], hi[k]
+		if objs[k].maximize {
+			a, z = -hi[k], -lo[k]
+		}
+		sep := ","
+		if k == 0 {
+			sep = ""
+		}
+		fmt.Fprintf(&b, "%s %s %s (front %s to %s)", sep, objs[k].name, fmtNum(v), fmtNum(a), fmtNum(z))
+	}
+	if knee == best {
+		b.WriteString("; it is also the knee, the point closest to the best of every objective at once")
+	} else {
+		fmt.Fprintf(&b, "; the knee, closest to the best of every objective at once, is variant %d (fitness %.4f)", knee+1, front[knee].Metrics.Fitness)
+	}
+	return &Compromise{Index: best, Knee: knee, Explanation: b.String()}
+}
+
+func fmtNum(v float64) string {
+	switch a := math.Abs(v); {
+	case a == 0:
+		return "0"
+	case a >= 100:
+		return fmt.Sprintf("%.0f", v)
+	case a >= 1:
+		return fmt.Sprintf("%.2f", v)
+	default:
+		return fmt.Sprintf("%.4g", v)
+	}
+}

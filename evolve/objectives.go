@@ -1,0 +1,90 @@
+package evolve
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/evoarch/evoarch/sim"
+)
+
+// objective is one axis of the Pareto front.
+type objective struct {
+	name     string // the INTERFACE.md objectives key
+	maximize bool
+	get      func(m *sim.Metrics) float64
+}
+
+// min returns the objective as a value to minimise.
+func (o *objective) min(m *sim.Metrics) float64 {
+	v := nanHigh(o.get(m))
+	if o.maximize {
+		v = -nanLow(o.get(m))
+	}
+	return v
+}
+
+var objectiveTable = []struct {
+	aliases []string
+	obj     objective
+}{
+	{[]string{"cost", "cost_usd_month"}, objective{"cost_usd_month", false, func(m *sim.Metrics) float64 { return m.Objectives.CostUSDMonth }}},
+	{[]string{"latency", "latency_p99_ms", "p99"}, objective{"latency_p99_ms", false, func(m *sim.Metrics) float64 { return m.Objectives.LatencyP99MS }}},
+	{[]string{"latency_p95_ms", "p95"}, objective{"latency_p95_ms", false, func(m *sim.Metrics) float64 { return m.Objectives.LatencyP95MS }}},
+	{[]string{"latency_p50_ms", "p50"}, objective{"latency_p50_ms", false, func(m *sim.Metrics) float64 { return m.Objectives.LatencyP50MS }}},
+	{[]string{"compliance"}, objective{"compliance", true, func(m *sim.Metrics) float64 { return m.Objectives.Compliance }}},
+	{[]string{"availability"}, objective{"availability", true, func(m *sim.Metrics) float64 { return m.Objectives.Availability }}},
+	{[]string{"error_rate", "errors"}, objective{"error_rate", false, func(m *sim.Metrics) float64 { return m.Objectives.ErrorRate }}},
+	{[]string{"deploy_risk", "deploy_safety"}, objective{"deploy_risk", false, func(m *sim.Metrics) float64 { return m.Objectives.DeployRisk }}},
+	{[]string{"lead_time", "lead_time_min"}, objective{"lead_time_min", false, func(m *sim.Metrics) float64 { return m.Objectives.LeadTimeMin }}},
+	{[]string{"complexity"}, objective{"complexity", false, func(m *sim.Metrics) float64 { return m.Objectives.Complexity }}},
+	{[]string{"fitness"}, objective{"fitness", true, func(m *sim.Metrics) float64 { return m.Fitness }}},
+}
+
+// ObjectiveNames lists the names Options.Objectives accepts (each
+// objective's short name; its INTERFACE.md key is accepted too).
+func ObjectiveNames() []string {
+	out := make([]string, len(objectiveTable))
+	for i, e := range objectiveTable {
+		out[i] = e.aliases[0]
+	}
+	return out
+}
+
+func parseObjectives(names []string) ([]objective, error) {
+	var out []objective
+	seen := map[string]bool{}
+	for _, n := range names {
+		n = strings.TrimSpace(strings.ToLower(n))
+		found := false
+		for _, e := range objectiveTable {
+			for _, a := range e.aliases {
+				if a == n {
+					found = true
+				}
+			}
+			if found {
+				if seen[e.obj.name] {
+					return nil, fmt.Errorf("evolve: objective %q given twice", n)
+				}
+				seen[e.obj.name] = true
+				out = append(out, e.obj)
+				break
+			}
+		}
+		if !found {
+			return nil, fmt.Errorf("evolve: unknown objective %q: valid values are {%s}", n, strings.Join(ObjectiveNames(), "|"))
+		}
+	}
+	if len(out) < 2 {
+		return nil, fmt.Errorf("evolve: nsga2 needs at least 2 objectives, got %d", len(out))
+	}
+	return out, nil
+}
+
+func objectiveNames(objs []objective) []string {
+	out := make([]string, len(objs))
+	for i := range objs {
+		out[i] = objs[i].name
+	}
+	return out
+}

@@ -1,0 +1,321 @@
+package sim
+
+import (
+	"sort"
+
+	"github.com/evoarch/evoarch/genome/cfn"
+	"github.com/evoarch/evoarch/scenarios"
+	"github.com/evoarch/evoarch/sim/infra"
+	"github.com/evoarch/evoarch/sim/perf"
+)
+
+// Resource kinds of a cost slot.
+const (
+	kindFunction = iota
+	kindAPI
+	kindTable
+	kindBucket
+	kindQueue
+	kindAlarm
+	kindKey
+)
+
+// slot is one billed resource, in template order.
+type slot struct {
+	kind, idx int
+	id, typ   string
+}
+
+// fnWork is one function's workload, compiled.
+type fnWork struct {
+	known       bool
+	invocations float64
+	logGB       float64
+	logKnown    bool
+}
+
+// costModel is the cost part of a Plan: the workload turned into per
+// resource usage inputs once, read by every evaluation.
+type costModel struct {
+	p        *Prices
+	freeTier bool
+	fns      []fnWork
+	tables   []tableInput
+	buckets  []bucketInput
+	apis     []apiInput
+	queues   []queueInput
+	slots    []slot
+	// maxLines bounds the lines one evaluation appends (the scratch size).
+	maxLines int
+}
+
+// costScratch is an Evaluator's cost buffers, reused without allocating.
+type costScratch struct {
+	lin   []lambdaInput
+	fu    []lambdaUsage
+	tu    []tableUsage
+	bu    []bucketUsage
+	au    []apiUsage
+	lines []Line
+	// spans[i] is slot i's lines: lines[spans[i][0]:spans[i][1]].
+	spans   [][2]int
+	usd     []float64
+	total   float64
+	unknown int
+}
+
+// compileCost reads the workload of sc for the resources of base (the
+// template as written). sc may be nil: nothing has usage.
+func compileCost(t *cfn.Template, base *infra.State, sc *scenarios.Scenario, p *Prices) *costModel {
+	m := &costModel{
+		p:       p,
+		fns:     make([]fnWork, len(base.Functions)),
+		tables:  make([]tableInput, len(base.Tables)),
+		buckets: make([]bucketInput, len(base.Buckets)),
+		apis:    make([]apiInput, len(base.APIs)),
+		queues:  make([]queueInput, len(base.Queues)),
+	}
+	if sc == nil {
+		sc = &scenarios.Scenario{}
+	}
+	m.freeTier = sc.Pricing.FreeTier
+	for i := range base.Tables {
+		m.tables[i].ItemKB = scenarios.DefaultItemKB
+		if tl := sc.Table(base.Tables[i].ID); tl != nil {
+			m.tables[i].ItemKB = tl.ItemKBOr()
+			m.tables[i].Consistent = tl.ConsistentReads
+			m.tables[i].StorageGB = tl.StorageGB
+			m.tables[i].StorageKnown = tl.StorageGB > 0
+		}
+	}
+	for i := range base.Buckets {
+		if bl := sc.Bucket(base.Buckets[i].ID); bl != nil {
+			b := &m.buckets[i]
+			b.StorageGB, b.StorageKnown = bl.StorageGB, bl.StorageGB > 0
+			b.ObjectKB = bl.ObjectKB
+			b.OverwriteRate, b.OverwriteKnown = bl.OverwriteRate, bl.OverwriteRate > 0
+			b.AccessLogGB, b.AccessLogKnown = bl.AccessLogGBPerMonth, bl.AccessLogGBPerMonth > 0
+		}
+	}
+	for i := range base.APIs {
+		if al := sc.API(base.APIs[i].ID); al != nil {
+			m.apis[i].RequestKB = al.RequestKB
+		}
+	}
+	for i := range base.Queues {
+		if ql := sc.Queue(base.Queues[i].ID); ql != nil {
+			m.queues[i].Messages = ql.MessagesPerMonth
+			m.queues[i].Known = ql.MessagesPerMonth > 0
+			m.queues[i].MessageKB = ql.MessageKB
+		}
+	}
+	for i := range base.Functions {
+		f := &base.Functions[i]
+		fl := sc.Function(f.ID)
+		if fl == nil {
+			continue
+		}
+		w := &m.fns[i]
+		w.known = fl.InvocationsPerMonth > 0 || fl.Given["invocations_per_month"]
+		w.invocations = nonNeg(fl.InvocationsPerMonth)
+		w.logGB, w.logKnown = fl.LogGBPerMonth, fl.LogGBPerMonth > 0
+		if !w.known {
+			continue
+		}
+		if f.API >= 0 && f.API < len(m.apis) {
+			m.apis[f.API].Requests += w.invocations
+			m.apis[f.API].Known = true
+		}
+		// Calls in sorted order so sums are the same on every run.
+		ids := make([]string, 0, len(fl.Calls))
+		for id := range fl.Calls {
+			ids = append(ids, id)
+		}
+		sort.Strings(ids)
+		for _, id := range ids {
+			c := fl.Calls[id]
+			if c == nil {
+				continue
+			}
+			if j := base.TableIndex(id); j >= 0 {
+				m.tables[j].Reads += w.invocations * nonNeg(c.Reads)
+				m.tables[j].Writes += w.invocations * nonNeg(c.Writes)
+				m.tables[j].CallsKnown = true
+			}
+			if j := base.BucketIndex(id); j >= 0 {
+				m.buckets[j].Gets += w.invocations * nonNeg(c.Gets)
+				m.buckets[j].Puts += w.invocations * nonNeg(c.Puts)
+				m.buckets[j].CallsKnown = true
+			}
+			if j := base.QueueIndex(id); j >= 0 {
+				m.queues[j].Messages += w.invocations * nonNeg(c.Sends)
+				m.queues[j].Known = true
+			}
+		}
+	}
+
+	// Slots in template order (declared resources, then implicit ones).
+	pos := map[string]int{}
+	for i, r := range t.Resources {
+		pos[r.ID] = i
+	}
+	add := func(kind, idx int, id, typ string) {
+		m.slots = append(m.slots, slot{kind: kind, idx: idx, id: id, typ: typ})
+	}
+	for i, f := range base.Functions {
+		add(kindFunction, i, f.ID, f.Type)
+	}
+	for i, a := range base.APIs {
+		add(kindAPI, i, a.ID, a.Type)
+	}
+	for i, tb := range base.Tables {
+		add(kindTable, i, tb.ID, tb.Type)
+	}
+	for i, b := range base.Buckets {
+		add(kindBucket, i, b.ID, "AWS::S3::Bucket")
+	}
+	for i, q := range base.Queues {
+		add(kindQueue, i, q.ID, "AWS::SQS::Queue")
+	}
+	for i, a := range base.Alarms {
+		add(kindAlarm, i, a.ID, "AWS::CloudWatch::Alarm")
+	}
+	for i, r := range t.ByType("AWS::KMS::Key") {
+		add(kindKey, i, r.ID, r.Type)
+	}
+	sort.SliceStable(m.slots, func(i, j int) bool {
+		pi, oki := pos[m.slots[i].id]
+		pj, okj := pos[m.slots[j].id]
+		if oki != okj {
+			return oki
+		}
+		return pi < pj
+	})
+	// The most lines a slot appends (lambdaLines: 12, bucketLines: 14).
+	m.maxLines = 16*len(m.slots) + 1
+	return m
+}
+
+func (m *costModel) newScratch() *costScratch {
+	return &costScratch{
+		lin:   make([]lambdaInput, len(m.fns)),
+		fu:    make([]lambdaUsage, len(m.fns)),
+		tu:    make([]tableUsage, len(m.tables)),
+		bu:    make([]bucketUsage, len(m.buckets)),
+		au:    make([]apiUsage, len(m.apis)),
+		lines: make([]Line, 0, m.maxLines),
+		spans: make([][2]int, len(m.slots)),
+		usd:   make([]float64, len(m.slots)),
+	}
+}
+
+// eval prices the variant st with the performance pr into s, without
+// allocating.
+func (m *costModel) eval(st *infra.State, pr *perf.Result, s *costScratch) {
+	p := m.p
+	var added float64
+	for i := range st.Functions {
+		f := &st.Functions[i]
+		w := &m.fns[i]
+		in := &s.lin[i]
+		*in = lambdaInput{
+			Known: w.known, Invocations: w.invocations,
+			MemoryMB: f.MemoryMB, Arch: f.Arch, EphemeralMB: f.EphemeralMB, TimeoutMS: f.TimeoutS * 1000,
+			LogGB: w.logGB, LogKnown: w.logKnown,
+			AlarmMetrics: float64(f.AlarmLevel),
+		}
+		if f.Provisioned > 0 {
+			in.Provisioned = f.Provisioned
+		}
+		if pr != nil && i < len(pr.Functions) {
+			r := &pr.Functions[i]
+			in.DurationMS, in.InitMS = r.MeanDurationMS, r.InitMS
+			in.ColdStartRate, in.ProvisionedShare = r.ColdStartRate, r.ProvisionedShare
+		}
+		s.fu[i] = lambdaUsageOf(in)
+		added += in.AlarmMetrics
+	}
+	for i := range st.Tables {
+		s.tu[i] = tableUsageOf(&st.Tables[i], &m.tables[i])
+	}
+	for i := range st.Buckets {
+		s.bu[i] = bucketUsageOf(&st.Buckets[i], &m.buckets[i], p)
+	}
+	for i := range st.APIs {
+		s.au[i] = apiUsageOf(&st.APIs[i], &m.apis[i])
+	}
+	lp := newLambdaPool(s.fu, p, m.freeTier, 0)
+	tp := newTablePool(s.tu, p, m.freeTier)
+	bp := newBucketPool(s.bu, p, m.freeTier)
+	ap := newAPIPool(s.au, p, m.freeTier)
+	qf := queueFree(m.queues, p, m.freeTier)
+	af := alarmFree(st.Alarms, added, p, m.freeTier)
+
+	s.lines = s.lines[:0]
+	s.total, s.unknown = 0, 0
+	for k := range m.slots {
+		sl := &m.slots[k]
+		start := len(s.lines)
+		switch sl.kind {
+		case kindFunction:
+			s.lines = lambdaLines(&s.fu[sl.idx], &lp, p, af, s.lines)
+		case kindAPI:
+			s.lines = apiLines(&s.au[sl.idx], &ap, p, s.lines)
+		case kindTable:
+			s.lines = tableLines(&s.tu[sl.idx], &tp, p, s.lines)
+		case kindBucket:
+			s.lines = bucketLines(&s.bu[sl.idx], &bp, p, s.lines)
+		case kindQueue:
+			s.lines = queueLines(&st.Queues[sl.idx], &m.queues[sl.idx], qf, p, s.lines)
+		case kindAlarm:
+			s.lines = alarmLines(&st.Alarms[sl.idx], af, p, s.lines)
+		case kindKey:
+			s.lines = keyLines(p, s.lines)
+		}
+		var usd float64
+		for j := start; j < len(s.lines); j++ {
+			usd += s.lines[j].USDMonth
+			if s.lines[j].DependsOnUsage {
+				s.unknown++
+			}
+		}
+		s.spans[k] = [2]int{start, len(s.lines)}
+		s.usd[k] = usd
+		s.total += usd
+	}
+}
+
+// report turns the last eval of st into a Cost (allocates).
+func (m *costModel) report(st *infra.State, s *costScratch) Cost {
+	c := Cost{TotalUSDMonth: s.total, Resources: make([]ResourceCost, 0, len(m.slots)), DependsOnUsage: s.unknown, FreeTier: m.freeTier}
+	for k := range m.slots {
+		sl := &m.slots[k]
+		typ := sl.typ
+		if sl.kind == kindAPI {
+			typ = apiType(typ, st.APIs[sl.idx].REST)
+		}
+		rc := ResourceCost{ID: sl.id, Type: typ, USDMonth: s.usd[k], Lines: make([]Line, 0, s.spans[k][1]-s.spans[k][0])}
+		for _, l := range s.lines[s.spans[k][0]:s.spans[k][1]] {
+			l.withSource()
+			rc.Lines = append(rc.Lines, l)
+		}
+		c.Resources = append(c.Resources, rc)
+	}
+	return c
+}
+
+// apiType is an API's resource type after a variant may have switched it
+// between REST and HTTP.
+func apiType(typ string, rest bool) string {
+	switch {
+	case rest && typ == "AWS::Serverless::HttpApi":
+		return "AWS::Serverless::Api"
+	case !rest && typ == "AWS::Serverless::Api":
+		return "AWS::Serverless::HttpApi"
+	case rest && typ == "AWS::ApiGatewayV2::Api":
+		return "AWS::ApiGateway::RestApi"
+	case !rest && typ == "AWS::ApiGateway::RestApi":
+		return "AWS::ApiGatewayV2::Api"
+	}
+	return typ
+}

@@ -1,0 +1,197 @@
+package sim
+
+import (
+	"math"
+
+	"github.com/evoarch/evoarch/sim/infra"
+)
+
+// tableInput is what the DynamoDB cost of one table depends on.
+type tableInput struct {
+	// Reads and Writes are item reads and writes a month from the functions'
+	// calls; CallsKnown is true when some function with known invocations
+	// calls the table.
+	Reads, Writes float64
+	CallsKnown    bool
+	// ItemKB is the item size (default 1 KB, scenarios).
+	ItemKB float64
+	// Consistent is true for strongly consistent reads (decisions.md
+	// "DynamoDB reads": eventually consistent unless consistent_reads).
+	Consistent bool
+	// StorageGB is the table size; StorageKnown says the scenario gives it.
+	StorageGB    float64
+	StorageKnown bool
+}
+
+// tableUsage is one table's monthly quantities.
+type tableUsage struct {
+	known, storageKnown bool
+	// rru and wru are request units a month (on-demand), also the
+	// capacity-seconds the load consumes (provisioned).
+	rru, wru float64
+	// rcu and wcu are the mean provisioned capacity units (provisioned mode).
+	rcu, wcu    float64
+	provisioned bool
+	autoscale   bool
+	storageGB   float64
+	pitr        bool
+	replicas    float64
+	stream      bool
+	// customerKey is a customer managed key the genome adds for the table.
+	customerKey bool
+}
+
+// requestUnits converts item reads and writes to request units: a read of
+// up to 4 KB is 1 RRU strongly consistent or 0.5 eventually consistent
+// (decisions.md "DynamoDB reads"); a write of up to 1 KB is 1 WRU (the
+// DynamoDB definition of a write unit, [U] in aws-facts.md terms: not
+// restated there); larger items take more units, rounded up.
+func requestUnits(reads, writes, itemKB float64, consistent bool) (rru, wru float64) {
+	if !(itemKB > 0) {
+		itemKB = 1 // scenarios: item_kb default 1
+	}
+	perRead := math.Ceil(itemKB / 4) // 4 KB per read unit (decisions.md "DynamoDB reads")
+	if !consistent {
+		perRead *= 0.5
+	}
+	perWrite := math.Ceil(itemKB) // 1 KB per write unit (see above)
+	return nonNeg(reads) * perRead, nonNeg(writes) * perWrite
+}
+
+// autoScaled is the mean capacity auto scaling keeps for a mean load of
+// load units per second: it follows the load at the target utilization
+// (percent) between min and max (max 0: no upper bound). The mean load is
+// used, so capacity that follows peaks is not modelled.
+func autoScaled(load, target, minU, maxU float64) float64 {
+	c := load / (target / 100)
+	if c < minU {
+		c = minU
+	}
+	if maxU > 0 && c > maxU {
+		c = maxU
+	}
+	return c
+}
+
+// tableUsageOf computes one table's monthly quantities.
+func tableUsageOf(t *infra.Table, in *tableInput) tableUsage {
+	u := tableUsage{
+		known:        in.CallsKnown,
+		storageKnown: in.StorageKnown,
+		storageGB:    nonNeg(in.StorageGB),
+		provisioned:  t.Provisioned,
+		pitr:         t.PITR,
+		replicas:     float64(max(t.Replicas, 0)),
+		stream:       t.Stream,
+		customerKey:  t.SSE == infra.SSECustomerKMS && !t.CustomerKeyInTemplate,
+	}
+	if in.CallsKnown {
+		u.rru, u.wru = requestUnits(in.Reads, in.Writes, in.ItemKB, in.Consistent)
+	}
+	if t.Provisioned {
+		u.rcu, u.wcu = nonNeg(t.RCU), nonNeg(t.WCU)
+		if t.AutoScaleTarget > 0 {
+			u.autoscale = true
+			minR, minW := t.AutoScaleMinRCU, t.AutoScaleMinWCU
+			if minR <= 0 {
+				minR = u.rcu
+			}
+			if minW <= 0 {
+				minW = u.wcu
+			}
+			u.rcu = autoScaled(u.rru/secondsPerMonth, t.AutoScaleTarget, minR, t.AutoScaleMaxRCU)
+			u.wcu = autoScaled(u.wru/secondsPerMonth, t.AutoScaleTarget, minW, t.AutoScaleMaxWCU)
+		}
+	}
+	return u
+}
+
+// tablePool is the account-wide free tier of DynamoDB.
+type tablePool struct {
+	freeStorage, freeRCU, freeWCU float64
+}
+
+func newTablePool(us []tableUsage, p *Prices, freeTier bool) tablePool {
+	var st, r, w float64
+	for i := range us {
+		u := &us[i]
+		if u.storageKnown {
+			st += u.storageGB
+		}
+		if u.provisioned {
+			r += u.rcu
+			w += u.wcu
+		}
+	}
+	d := &p.DynamoDB
+	return tablePool{
+		freeStorage: freeShare(freeTier, d.FreeStorage.Quantity, st),
+		freeRCU:     freeShare(freeTier, d.FreeRCU.Quantity, r),
+		freeWCU:     freeShare(freeTier, d.FreeWCU.Quantity, w),
+	}
+}
+
+// tableLines appends one table's line items to dst.
+func tableLines(u *tableUsage, pool *tablePool, p *Prices, dst []Line) []Line {
+	d := &p.DynamoDB
+	if u.provisioned {
+		rName, wName := "Read capacity (provisioned)", "Write capacity (provisioned)"
+		if u.autoscale {
+			rName, wName = "Read capacity (auto scaling)", "Write capacity (auto scaling)"
+		}
+		r := flat(rName, u.rcu*hoursPerMonth*(1-pool.freeRCU), d.RCUHour)
+		w := flat(wName, u.wcu*hoursPerMonth*(1-pool.freeWCU), d.WCUHour)
+		if u.autoscale && !u.known {
+			r.Note = "minimum capacity; the load depends on usage"
+			w.Note = r.Note
+		}
+		dst = append(dst, r, w)
+		if pool.freeRCU > 0 {
+			dst = append(dst, freeLine("Read capacity (free tier)", u.rcu*hoursPerMonth*pool.freeRCU, d.FreeRCU))
+		}
+		if pool.freeWCU > 0 {
+			dst = append(dst, freeLine("Write capacity (free tier)", u.wcu*hoursPerMonth*pool.freeWCU, d.FreeWCU))
+		}
+	} else if u.known {
+		dst = append(dst, flat("Read request units (on-demand)", u.rru, d.RRU), flat("Write request units (on-demand)", u.wru, d.WRU))
+	} else {
+		dst = append(dst, unknown("Read request units (on-demand)", d.RRU), unknown("Write request units (on-demand)", d.WRU))
+	}
+	if u.storageKnown {
+		dst = append(dst, flat("Storage", u.storageGB*(1-pool.freeStorage), d.Storage))
+		if pool.freeStorage > 0 {
+			dst = append(dst, freeLine("Storage (free tier)", u.storageGB*pool.freeStorage, d.FreeStorage))
+		}
+	} else {
+		dst = append(dst, unknown("Storage", d.Storage))
+	}
+	if u.pitr {
+		if u.storageKnown {
+			dst = append(dst, flat("Point-in-time recovery", u.storageGB, d.PITR))
+		} else {
+			dst = append(dst, unknown("Point-in-time recovery", d.PITR))
+		}
+	}
+	if u.replicas > 0 {
+		switch {
+		case u.provisioned:
+			dst = append(dst, flat("Replicated write capacity (global tables)", u.wcu*hoursPerMonth*u.replicas, d.ReplicatedWCUHour))
+		case u.known:
+			dst = append(dst, flat("Replicated write request units (global tables)", u.wru*u.replicas, d.ReplicatedWRU))
+		default:
+			dst = append(dst, unknown("Replicated write request units (global tables)", d.ReplicatedWRU))
+		}
+		if u.storageKnown {
+			dst = append(dst, flat("Replica storage (global tables)", u.storageGB*u.replicas, d.Storage))
+		} else {
+			dst = append(dst, unknown("Replica storage (global tables)", d.Storage))
+		}
+	}
+	if u.stream {
+		dst = append(dst, unknown("Stream read requests", d.StreamReads))
+	}
+	if u.customerKey {
+		dst = append(dst, flat("KMS customer managed key", 1, p.KMS.CustomerKey))
+	}
+	return dst
+}

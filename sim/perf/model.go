@@ -1,0 +1,368 @@
+package perf
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+	"github.com/evoarch/evoarch/scenarios"
+	"github.com/evoarch/evoarch/sim/infra"
+)
+
+// Traffic regimes: the day is split into a peak, at the scenario's peak_rps
+// for peakHoursPerDay hours, and the off-peak rest at the rate that keeps
+// invocations_per_month. Every rate below is computed in both and weighted
+// by the share of requests each carries.
+const (
+	offPeak = 0
+	peak    = 1
+)
+
+// Components of one function's latency mixture (stride nComp in Model.comps).
+const (
+	cWarm = iota
+	cWarmRetry
+	cCold
+	cColdRetry
+	cCache
+	cDelayed // async: throttled events delivered later
+	nComp
+)
+
+// Model is the compiled workload of a template under a scenario. Compile it
+// once; Eval then reads a variant's State without allocating. A Model is not
+// safe for concurrent use: give each goroutine its own (Compile is cheap).
+type Model struct {
+	fns    []fnModel
+	tables []tableModel
+	// apiHit is each API's cache_hit_ratio (0 when the scenario gives none).
+	apiHit []float64
+	// nBuckets is len(State.Buckets) at compile time.
+	nBuckets int
+	// comps holds nComp latency components per function: each function's
+	// mixture, then, reweighted by traffic, the application's.
+	comps []comp // nComp per function, the application's mixture
+	// poolBlock is the unreserved pool's blocking per regime (scratch).
+	poolBlock [2]float64
+}
+
+// fnModel is one function's workload and the scratch of its evaluation.
+type fnModel struct {
+	id  string
+	has bool // the scenario gives the function traffic
+	// rate is the mean request rate in requests per second;
+	// rates and timeShare are per regime.
+	rate      float64
+	rates     [2]float64
+	timeShare [2]float64
+	// reqShare is the share of the function's requests in each regime.
+	reqShare [2]float64
+
+	durRefMS float64 // mean duration at refMemMB on refArch, ms
+	cpu      float64 // cpu_bound share
+	threads  float64
+	refMemMB float64
+	refArch  infra.Arch
+	arm      float64 // arm64 speed factor
+	cv       float64
+	lifeMS   float64
+	pkgMB    float64
+	async    bool
+	// baseKMSMS is the KMS time already inside durRefMS (reference state).
+	baseKMSMS float64
+	calls     []call
+
+	rowRuntime string // runtime the cached row is for
+	row        int
+
+	ev fnEval // the last Eval's intermediate values (MonteCarlo reads them)
+}
+
+// call is one invocation's requests to one table or bucket.
+type call struct {
+	table, bucket int // index into State.Tables / State.Buckets, or -1
+	reads, writes float64
+	gets, puts    float64
+}
+
+// tableModel is one table's item size and the scratch of its evaluation.
+type tableModel struct {
+	readUnits  float64 // capacity units per read item
+	writeUnits float64 // capacity units per written item
+	// demR and demW are the read and write demand by regime, units/s.
+	demR, demW [2]float64
+	// peakShare / weight is the share of the day the callers' peak lasts.
+	peakShare, weight float64
+	// qRead and qWrite are the per-attempt throttle probabilities by regime.
+	qRead, qWrite [2]float64
+}
+
+// fnEval holds what Eval computed for one function, per regime where it
+// varies: the Monte Carlo reference simulates from the same inputs.
+type fnEval struct {
+	invoked   float64 // share of requests that invoke the function (cache misses)
+	durMS     float64 // mean warm duration before retries, ms
+	mu, sigma float64 // its lognormal
+	init      initDist
+	overMS    float64 // API Gateway overhead, ms
+	cacheHit  float64
+	timeoutMS float64
+	cap       int // concurrency cap: reserved, or -1 for the shared pool
+	prov      int
+	// retry: per regime, the chance a request has a throttled DynamoDB call,
+	// the mean extra delay when it has, and the chance a call fails.
+	pRetry, fail [2]float64
+	// retryMS and retryVar are the mean and variance of the extra time of
+	// a request that retried (ms, ms^2).
+	retryMS, retryVar float64
+	// per-call throttle probability by regime, in call order (reads then
+	// writes per table), for the Monte Carlo.
+	spill, cold, throttle [2]float64
+	load                  [2]float64 // offered concurrency in erlangs
+}
+
+// Compile precomputes the workload of every function of st (the template
+// as written, which the scenario's durations refer to) under sc. sc may be
+// nil: no function has traffic then.
+func Compile(st *infra.State, sc *scenarios.Scenario) (*Model, error) {
+	if st == nil {
+		return nil, fmt.Errorf("perf: nil state")
+	}
+	m := &Model{
+		fns:      make([]fnModel, len(st.Functions)),
+		tables:   make([]tableModel, len(st.Tables)),
+		apiHit:   make([]float64, len(st.APIs)),
+		nBuckets: len(st.Buckets),
+		comps:    make([]comp, nComp*len(st.Functions)),
+	}
+	var wl scenarios.Workload
+	if sc != nil {
+		wl = sc.Workload
+	}
+	for i := range st.Tables {
+		tm := &m.tables[i]
+		tl := wl.Tables[st.Tables[i].ID]
+		if tl == nil {
+			tl = &scenarios.TableLoad{}
+		}
+		item, consistent := tl.ItemKBOr(), tl.ConsistentReads
+		tm.readUnits = math.Ceil(item / readUnitKB)
+		if !consistent {
+			tm.readUnits /= 2
+		}
+		tm.writeUnits = math.Ceil(item / writeUnitKB)
+	}
+	for i := range st.APIs {
+		if al := wl.Apis[st.APIs[i].ID]; al != nil {
+			if al.CacheHitRatio < 0 || al.CacheHitRatio > 1 {
+				return nil, fmt.Errorf("perf: workload.apis.%s.cache_hit_ratio: %g is not in [0, 1]", st.APIs[i].ID, al.CacheHitRatio)
+			}
+			m.apiHit[i] = al.CacheHitRatio
+		}
+	}
+	// Functions in sorted ID order for the error messages only.
+	ids := make([]string, 0, len(wl.Functions))
+	for id := range wl.Functions {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		if indexFunction(st, id) < 0 {
+			return nil, fmt.Errorf("perf: workload.functions.%s: no Lambda function %s in the template", id, id)
+		}
+	}
+	for i := range st.Functions {
+		f := &st.Functions[i]
+		fm := &m.fns[i]
+		fm.id = f.ID
+		fm.row = -1
+		if err := fm.compile(st, f, wl.Functions[f.ID], m.nBuckets); err != nil {
+			return nil, err
+		}
+	}
+	return m, nil
+}
+
+func indexFunction(st *infra.State, id string) int {
+	for i := range st.Functions {
+		if st.Functions[i].ID == id {
+			return i
+		}
+	}
+	return -1
+}
+
+func indexTable(st *infra.State, id string) int {
+	for i := range st.Tables {
+		if st.Tables[i].ID == id {
+			return i
+		}
+	}
+	return -1
+}
+
+func indexBucket(st *infra.State, id string) int {
+	for i := range st.Buckets {
+		if st.Buckets[i].ID == id {
+			return i
+		}
+	}
+	return -1
+}
+
+// compile reads one function's workload, applying the documented defaults
+// (facts.go) where the scenario gives none.
+func (fm *fnModel) compile(st *infra.State, f *infra.Function, fl *scenarios.FunctionLoad, nBuckets int) error {
+	fm.refMemMB = f.MemoryMB
+	if fm.refMemMB <= 0 {
+		fm.refMemMB = infra.DefaultMemoryMB
+	}
+	fm.refArch = f.Arch
+	fm.async = f.Async || f.Queue >= 0
+	if fl == nil {
+		fl = &scenarios.FunctionLoad{} // the documented defaults, no traffic
+	}
+	key := "perf: workload.functions." + f.ID + "."
+	for _, c := range [...]struct {
+		n string
+		v float64
+	}{{"invocations_per_month", fl.InvocationsPerMonth}, {"peak_rps", fl.PeakRPS}, {"duration_ms", fl.DurationMS},
+		{"reference_memory_mb", fl.ReferenceMemoryMB}, {"arm64_speed", fl.Arm64Speed}, {"duration_cv", fl.DurationCV},
+		{"idle_lifetime_min", fl.IdleLifetimeMin}, {"package_mb", fl.PackageMB}} {
+		if c.v < 0 || math.IsNaN(c.v) || math.IsInf(c.v, 0) {
+			return fmt.Errorf("%s%s: %g must be a finite number >= 0", key, c.n, c.v)
+		}
+	}
+	// Defaults through the scenario's methods (scenarios/defaults.go).
+	fm.refMemMB = fl.ReferenceMemoryMBOr(fm.refMemMB)
+	fm.cpu = fl.CPUBoundOr()
+	if fm.cpu < 0 || fm.cpu > 1 || math.IsNaN(fm.cpu) {
+		return fmt.Errorf("%scpu_bound: %g is not in [0, 1]", key, fm.cpu)
+	}
+	fm.threads = math.Min(math.Max(float64(fl.ThreadsOr()), 1), maxThreads)
+	fm.arm = fl.Arm64SpeedOr()
+	fm.cv = fl.DurationCVOr()
+	fm.lifeMS = fl.IdleLifetimeMinOr() * 60000
+	fm.pkgMB = fl.PackageMB
+	fm.async = fm.async || fl.Async
+
+	// Calls, in sorted target order (deterministic).
+	targets := make([]string, 0, len(fl.Calls))
+	for id := range fl.Calls {
+		targets = append(targets, id)
+	}
+	sort.Strings(targets)
+	for _, id := range targets {
+		c := fl.Calls[id]
+		if c == nil {
+			continue
+		}
+		for _, v := range [...]float64{c.Reads, c.Writes, c.Gets, c.Puts, c.Sends} {
+			if v < 0 || math.IsNaN(v) || math.IsInf(v, 0) {
+				return fmt.Errorf("%scalls.%s: counts must be finite numbers >= 0", key, id)
+			}
+		}
+		cl := call{table: indexTable(st, id), bucket: indexBucket(st, id),
+			reads: c.Reads, writes: c.Writes, gets: c.Gets, puts: c.Puts}
+		if cl.table < 0 && cl.bucket < 0 {
+			// SQS sends or resources the model does not time: part of
+			// duration_ms already.
+			continue
+		}
+		fm.calls = append(fm.calls, cl)
+	}
+	fm.baseKMSMS = kmsMS(fm.calls, st.Buckets)
+
+	fm.durRefMS = fl.DurationMS
+	if fm.durRefMS <= 0 {
+		// No duration given: the function is its calls (nothing to scale
+		// with CPU), at least the 1 ms Lambda bills (aws-facts.md 1.1).
+		fm.durRefMS = math.Max(1, callsMS(fm.calls)+fm.baseKMSMS)
+		fm.cpu = 0
+	}
+	if fl.InvocationsPerMonth <= 0 {
+		return nil
+	}
+	fm.has = true
+	fm.rate = fl.MeanRPS()
+	pk := math.Max(fl.PeakRPSOr(), fm.rate)
+	// Peak for peakHoursPerDay, off-peak at the rate that keeps the mean;
+	// a peak that would carry more than peakMaxShare of the requests lasts
+	// less.
+	tp := float64(peakHoursPerDay) / 24
+	if pk*tp > peakMaxShare*fm.rate {
+		tp = peakMaxShare * fm.rate / pk
+	}
+	fm.timeShare = [2]float64{1 - tp, tp}
+	fm.rates[peak] = pk
+	if tp < 1 {
+		fm.rates[offPeak] = (fm.rate - pk*tp) / (1 - tp)
+	}
+	for r := range fm.reqShare {
+		fm.reqShare[r] = fm.rates[r] * fm.timeShare[r] / fm.rate
+	}
+	return nil
+}
+
+// callsMS is the time the calls take when nothing throttles, ms.
+func callsMS(calls []call) float64 {
+	t := 0.0
+	for _, c := range calls {
+		t += (c.reads+c.writes)*ddbCallMS + (c.gets+c.puts)*s3CallMS
+	}
+	return t
+}
+
+// kmsMS is the KMS time S3 spends for the calls' GETs and PUTs under the
+// buckets' encryption, ms (aws-facts.md 1.4: SSE-KMS calls KMS per object
+// GET and PUT; a Bucket Key removes 97.3 % of those calls).
+func kmsMS(calls []call, buckets []infra.Bucket) float64 {
+	t := 0.0
+	for _, c := range calls {
+		if c.bucket < 0 || c.bucket >= len(buckets) {
+			continue
+		}
+		n := c.gets + c.puts
+		switch buckets[c.bucket].SSE {
+		case infra.BucketSSEKMS:
+			t += n * kmsCallMS
+		case infra.BucketSSEKMSBucketKey:
+			t += n * kmsCallMS * bucketKeyKMSShare
+		}
+	}
+	return t
+}
+
+// vcpus is the CPU a function can use: memory / 1,769 MB of one vCPU,
+// limited by the threads the code runs and Lambda's 6 vCPUs (decisions.md
+// "Lambda CPU", aws-facts.md 3.1).
+func vcpus(memMB, threads float64) float64 {
+	return math.Min(memMB/mbPerVCPU, math.Min(threads, maxVCPU))
+}
+
+// durationMS is the mean warm duration at memMB on arch, before DynamoDB
+// retries: the cpu_bound share scales with the CPU the memory buys
+// (decisions.md "Lambda CPU"), the rest is fixed; arm64 divides the whole
+// duration by arm64_speed (scenarios.FunctionLoad.Arm64SpeedOr: "duration
+// on arm64 = duration on x86_64 / factor"); a change of S3 encryption adds
+// or removes KMS time.
+func (fm *fnModel) durationMS(memMB float64, arch infra.Arch, buckets []infra.Bucket) float64 {
+	cpuRatio := vcpus(fm.refMemMB, fm.threads) / vcpus(math.Max(memMB, 1), fm.threads)
+	d := fm.durRefMS*(1-fm.cpu) + fm.durRefMS*fm.cpu*cpuRatio
+	d *= fm.archFactor(fm.refArch) / fm.archFactor(arch)
+	d += kmsMS(fm.calls, buckets) - fm.baseKMSMS
+	return math.Max(d, 1)
+}
+
+// archFactor is the speed of an architecture relative to x86_64.
+func (fm *fnModel) archFactor(a infra.Arch) float64 {
+	if a == infra.ARM64 {
+		return fm.arm
+	}
+	return 1
+}
+
+// NewResult returns a Result sized for the compiled State.
+func (m *Model) NewResult() *Result {
+	return &Result{Functions: make([]FunctionResult, len(m.fns))}
+}

@@ -1,0 +1,77 @@
+package perf
+
+import (
+	"math"
+	"testing"
+)
+
+func TestErlangB(t *testing.T) {
+	for _, tc := range []struct {
+		a    float64
+		c    int
+		want float64
+	}{
+		{1, 1, 0.5},          // a/(1+a)
+		{2, 2, 0.4},          // (a^2/2)/(1+a+a^2/2) = 2/5
+		{10, 10, 0.2145823},  // standard Erlang B table value
+		{0, 5, 0}, {5, 0, 1}, // no load; no servers
+		{1, 1000, 0}, {100, 1, 100.0 / 101},
+	} {
+		if got := erlangB(tc.a, tc.c); math.Abs(got-tc.want) > 1e-6 {
+			t.Errorf("B(%v, %d) = %.7f, want %.7f", tc.a, tc.c, got, tc.want)
+		}
+	}
+}
+
+func TestPackageInit(t *testing.T) {
+	for _, tc := range []struct{ mb, want float64 }{
+		{0, 0}, {1, 55}, {4, 132}, {16, 461}, {64, 2942}, // aws-facts.md 3.4 nodejs20 column minus the 1 KB 242 ms
+		{1000, initMaxMS - 242}, // capped by the 10 s INIT maximum
+	} {
+		if got := packageInitMS(tc.mb); math.Abs(got-tc.want) > 1e-9 {
+			t.Errorf("packageInitMS(%v) = %v, want %v", tc.mb, got, tc.want)
+		}
+	}
+}
+
+func TestQuantileOfOneLognormal(t *testing.T) {
+	mu, sigma := lognormalParams(100, 0.3)
+	cs := []comp{{w: 1, shift: 10, mu: mu, sigma: sigma, capMS: math.Inf(1)}}
+	for _, p := range []float64{0.01, 0.5, 0.95, 0.99, 0.999} {
+		want := 10 + math.Exp(mu+sigma*normQuantile(p))
+		if got := quantile(cs, p); math.Abs(got-want) > 1e-6*want {
+			t.Errorf("p%v: %v, want %v", p, got, want)
+		}
+	}
+	if z := normQuantile(0.975); math.Abs(z-1.959963985) > 1e-8 {
+		t.Errorf("z(0.975) = %v", z)
+	}
+}
+
+func TestColdRateLimits(t *testing.T) {
+	// Sparse traffic: the chance that no request came within the lifetime.
+	lam, life := 1e-6, 300000.0 // 1 per 1,000 s, 5 minutes
+	if got, want := coldRate(lam*100, lam, 100, life), math.Exp(-lam*life); math.Abs(got-want) > 1e-3 {
+		t.Errorf("sparse: %v, want %v", got, want)
+	}
+	if got := coldRate(50, 0.5, 100, life); got > 1e-3 {
+		t.Errorf("steady 500 rps: %v", got)
+	}
+	if coldRate(0, 0, 100, life) != 0 {
+		t.Error("cold starts without traffic")
+	}
+}
+
+func TestRuntimeRows(t *testing.T) {
+	for _, tc := range []struct {
+		rt   string
+		want string
+	}{
+		{"python3.13", "python3.13"}, {"nodejs8.10", "nodejs20.x"}, {"java11", "java17"},
+		{"java25", "java21"}, {"go1.x", "provided.al2023"}, {"", "nodejs22.x"}, {"cobol", "nodejs22.x"},
+	} {
+		if got := initTable[runtimeRow(tc.rt, false)].runtime; got != tc.want {
+			t.Errorf("%q: row %s, want %s", tc.rt, got, tc.want)
+		}
+	}
+}

@@ -1,0 +1,225 @@
+// Package sim is the simulator: it compiles a template's genome space and a
+// scenario into a flat Plan once, then evaluates genomes without allocating.
+//
+// Model and units. A month is 730 hours (decisions.md). Costs are USD per
+// month at the embedded us-east-1 list prices (prices/*.yaml, each with its
+// source in aws-facts.md and a date), per resource and line item; the
+// account's free tier is off unless the scenario turns it on, and is then
+// shared by all resources of the account. A usage-based cost whose usage
+// the scenario does not give is 0 and listed as "depends on usage".
+// Latency (milliseconds), errors and availability (shares of requests) come
+// from sim/perf; compliance (a 0..1 severity-weighted share) from
+// sim/compliance; deployment risk (failed requests per release) and lead
+// time (minutes) from sim/rollout. Fitness, higher is better, is the
+// weighted sum of per-objective utilities in [0, 1] minus the
+// regularization lambda times the complexity (see fitness.go).
+package sim
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/evoarch/evoarch/genome"
+	"github.com/evoarch/evoarch/genome/cfn"
+	"github.com/evoarch/evoarch/scenarios"
+	"github.com/evoarch/evoarch/sim/compliance"
+	"github.com/evoarch/evoarch/sim/infra"
+	"github.com/evoarch/evoarch/sim/perf"
+	"github.com/evoarch/evoarch/sim/rollout"
+)
+
+// Plan is a template's genome space and a scenario compiled once. It is
+// read-only after Compile; each goroutine evaluates through its own
+// Evaluator.
+type Plan struct {
+	sp       *genome.Space
+	sc       *scenarios.Scenario
+	t        *cfn.Template
+	prices   *Prices
+	base     *infra.State
+	binder   *infra.Binder
+	cost     *costModel
+	comp     *compliance.Engine // read-only, shared by the evaluators
+	roll     *rollout.Model     // read-only, shared by the evaluators
+	fit      fitnessParams
+	keys     int // customer managed keys the template declares
+	computed Computed
+}
+
+// Computed says which models produced the objectives; an objective whose
+// model is not available is "not computed" and left out of the fitness.
+type Computed struct {
+	Latency    bool `json:"latency"`    // latency, error rate, availability (sim/perf)
+	Compliance bool `json:"compliance"` // sim/compliance
+	Deploy     bool `json:"deploy"`     // deploy risk and lead time (sim/rollout)
+}
+
+// Compile compiles the space sp (whose template is the one the scenario's
+// workload describes) and the scenario sc (nil: no workload, defaults only).
+func Compile(sp *genome.Space, sc *scenarios.Scenario) (*Plan, error) {
+	if sp == nil || sp.Template == nil {
+		return nil, fmt.Errorf("sim: no genome space")
+	}
+	if sc == nil {
+		sc = scenarios.Empty("")
+	}
+	prices, err := LoadPrices(sc.RegionOr())
+	if err != nil {
+		return nil, err
+	}
+	base, err := infra.Baseline(sp.Template)
+	if err != nil {
+		return nil, err
+	}
+	binder, err := infra.Bind(sp, base)
+	if err != nil {
+		return nil, err
+	}
+	p := &Plan{sp: sp, sc: sc, t: sp.Template, prices: prices, base: base, binder: binder}
+	p.keys = len(sp.Template.ByType("AWS::KMS::Key"))
+	p.cost = compileCost(sp.Template, base, sc, prices)
+	if _, err := perf.Compile(base, sc); err != nil {
+		return nil, err
+	}
+	p.computed.Latency = true
+	if p.comp, err = compliance.Compile(sp.Template, base, sc, nil); err != nil {
+		return nil, err
+	}
+	p.computed.Compliance = true
+	if p.roll, err = rollout.Compile(base, sc); err != nil {
+		return nil, err
+	}
+	p.computed.Deploy = true
+	var reqs, releases, n float64
+	for i := range base.Functions {
+		if fl := sc.Function(base.Functions[i].ID); fl != nil {
+			reqs += fl.InvocationsPerMonth
+			releases += fl.DeploysPerMonthOr()
+			n++
+		}
+	}
+	if n > 0 {
+		releases /= n // releases of the application: the functions' mean
+	}
+	p.fit = readFitness(sc, reqs, releases)
+	return p, nil
+}
+
+// Space returns the compiled genome space.
+func (p *Plan) Space() *genome.Space { return p.sp }
+
+// Scenario returns the compiled scenario.
+func (p *Plan) Scenario() *scenarios.Scenario { return p.sc }
+
+// Computed says which objectives the plan's models compute.
+func (p *Plan) Computed() Computed { return p.computed }
+
+// Prices returns the plan's price tables.
+func (p *Plan) Prices() *Prices { return p.prices }
+
+// Evaluator evaluates genomes of one Plan without allocating. It is not
+// safe for concurrent use: make one per goroutine.
+type Evaluator struct {
+	p     *Plan
+	st    *infra.State
+	perfM *perf.Model
+	perfR *perf.Result
+	cost  *costScratch
+	compR *compliance.Result
+	rollR *rollout.Result
+	util  [nObjectives]float64
+}
+
+// NewEvaluator returns an Evaluator with its own scratch state.
+func (p *Plan) NewEvaluator() *Evaluator {
+	e := &Evaluator{p: p, st: p.binder.NewState(), cost: p.cost.newScratch()}
+	if p.comp != nil {
+		e.compR = p.comp.NewResult()
+	}
+	if p.roll != nil {
+		e.rollR = p.roll.NewResult()
+	}
+	if p.computed.Latency {
+		// Compile succeeded on the same inputs in Plan.Compile.
+		if m, err := perf.Compile(p.base, p.sc); err == nil {
+			e.perfM, e.perfR = m, m.NewResult()
+		}
+	}
+	return e
+}
+
+// Evaluate writes the metrics of genome g into m. g must come from the
+// plan's Space (one value index per gene, in range). It does not allocate.
+func (e *Evaluator) Evaluate(g genome.Genome, m *Metrics) {
+	p := e.p
+	e.p.binder.Apply(e.st, g)
+	st := e.st
+	*m = Metrics{}
+	o := &m.Objectives
+	if e.perfM != nil {
+		e.perfM.Eval(st, e.perfR)
+		a := &e.perfR.App
+		o.LatencyP50MS, o.LatencyP95MS, o.LatencyP99MS = a.P50MS, a.P95MS, a.P99MS
+		o.ErrorRate, o.Availability = a.ErrorRate, a.Availability
+	}
+	e.p.cost.eval(st, e.perfR, e.cost)
+	o.CostUSDMonth = e.cost.total
+	if p.comp != nil {
+		p.comp.Eval(st, e.compR)
+		o.Compliance = e.compR.Score
+		m.RulesPassed, m.RulesFailed = e.compR.Passed, e.compR.Failed
+	}
+	if p.roll != nil {
+		// The alarms the genome adds are billed on the functions' cost
+		// lines (cloudwatch), not from rollout's AlarmCostUSDMonth.
+		p.roll.Eval(st, e.rollR)
+		o.DeployRisk, o.LeadTimeMin = e.rollR.DeployRisk, e.rollR.LeadTimeMin
+	}
+	o.Complexity = complexity(st, p.keys)
+	e.fitness(m)
+}
+
+// fitness fills Fitness, Feasible and Violation from the objectives.
+func (e *Evaluator) fitness(m *Metrics) {
+	f := &e.p.fit
+	c := e.p.computed
+	f.utilities(&m.Objectives, &e.util)
+	var sum float64
+	for i := 0; i < nObjectives; i++ {
+		if e.p.objectiveComputed(i) {
+			sum += f.weight[i] * e.util[i]
+		}
+	}
+	m.Fitness = sum - f.lambda*m.Objectives.Complexity
+	var v float64
+	if f.maxCost > 0 && m.Objectives.CostUSDMonth > f.maxCost {
+		v += (m.Objectives.CostUSDMonth - f.maxCost) / f.maxCost
+	}
+	if c.Latency && f.maxP99 > 0 && m.Objectives.LatencyP99MS > f.maxP99 {
+		v += (m.Objectives.LatencyP99MS - f.maxP99) / f.maxP99
+	}
+	if c.Compliance && e.compR != nil {
+		// Each required rule's unsuppressed non-compliant finding counts 1.
+		v += float64(e.compR.RequiredBroken)
+	}
+	if math.IsNaN(m.Fitness) {
+		m.Fitness = math.Inf(-1)
+	}
+	m.Violation = v
+	m.Feasible = v == 0
+}
+
+// objectiveComputed reports whether objective i has a model.
+func (p *Plan) objectiveComputed(i int) bool {
+	switch i {
+	case objCost:
+		return true
+	case objLatency, objAvailability:
+		return p.computed.Latency
+	case objCompliance:
+		return p.computed.Compliance
+	case objDeploySafety:
+		return p.computed.Deploy
+	}
+	return false
+}

@@ -1,0 +1,53 @@
+package rollout
+
+import "github.com/evoarch/evoarch/scenarios"
+
+const (
+	// ManualDetectMin is how long, in minutes, a defect that no alarm or
+	// hook stopped serves all traffic before people notice and roll back.
+	// A project choice, not an AWS fact: the "less than one hour" time to
+	// restore service of the DORA State of DevOps reports' elite performers
+	// [U]. The scenario has no key for it yet (release.manual_detect_min is
+	// proposed).
+	ManualDetectMin = 60.0
+	// addedAlarmUSDMonth is the price of one standard-resolution alarm
+	// metric, USD per month (aws-facts.md 1.6 [V-ic]).
+	addedAlarmUSDMonth = 0.10
+)
+
+// releaseModel is the scenario's release block with its defaults applied
+// (scenarios/defaults.go).
+type releaseModel struct {
+	DefectRate      float64 // share of releases with a defect
+	DefectErrorRate float64 // share of a defective version's requests that fail
+	HookCatchRate   float64 // chance a declared hook catches a defect
+	ManualDetectMin float64 // minutes at full traffic before people roll back
+}
+
+func readRelease(sc *scenarios.Scenario) releaseModel {
+	r := &scenarios.Release{}
+	if sc != nil {
+		r = &sc.Release
+	}
+	return releaseModel{
+		DefectRate:      r.DefectRateOr(),
+		DefectErrorRate: r.DefectErrorRateOr(),
+		// The same rate applies to PostTraffic hooks (package doc).
+		HookCatchRate:   r.HookCatchRateOr(true),
+		ManualDetectMin: ManualDetectMin,
+	}
+}
+
+// functionLoad returns a function's mean request rate (requests per second)
+// and releases per month from the scenario's workload; a function the
+// workload does not name serves no requests.
+func functionLoad(sc *scenarios.Scenario, id string) (rps, deploys float64) {
+	var fl *scenarios.FunctionLoad
+	if sc != nil {
+		fl = sc.Function(id)
+	}
+	if fl == nil {
+		return 0, scenarios.DefaultDeploysPerMonth
+	}
+	return fl.MeanRPS(), fl.DeploysPerMonthOr()
+}
