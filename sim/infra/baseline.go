@@ -345,10 +345,7 @@ func (b *builder) function(r *cfn.Resource) {
 		if p.Implicit || !refersTo(p.Prop("FunctionName"), r.ID) {
 			continue
 		}
-		// Public unless a condition restricts the caller (aws-facts.md
-		// section 4, lambda-function-public-access-prohibited).
-		if text(p.Prop("Principal")) == "*" && p.Prop("SourceArn") == nil &&
-			p.Prop("SourceAccount") == nil && p.Prop("PrincipalOrgID") == nil {
+		if publicPermission(p) {
 			f.PublicAccess = true
 		}
 	}
@@ -412,8 +409,16 @@ func (b *builder) table(r *cfn.Resource) {
 			tb.AutoScaleMaxWCU = number(ts.Get("MaxCapacity"), 0)
 		}
 	default:
-		// AWS::DynamoDB::Table's BillingMode defaults to PROVISIONED.
-		tb.Provisioned = text(r.Prop("BillingMode")) != "PAY_PER_REQUEST"
+		// AWS::DynamoDB::Table's BillingMode defaults to PROVISIONED, which
+		// needs ProvisionedThroughput; a table with neither cannot be
+		// provisioned and is read as on-demand.
+		switch text(r.Prop("BillingMode")) {
+		case "PAY_PER_REQUEST":
+		case "PROVISIONED":
+			tb.Provisioned = true
+		default:
+			tb.Provisioned = pt != nil
+		}
 	}
 	if pt != nil {
 		tb.RCU = number(pt.Get("ReadCapacityUnits"), 0)
@@ -563,4 +568,44 @@ func (b *builder) links() {
 			}
 		}
 	}
+}
+
+// publicPermission judges an AWS::Lambda::Permission the way the Guard rule
+// for lambda-function-public-access-prohibited does (aws-facts.md section 4):
+// an account principal is private; a service principal is private only with
+// SourceArn, SourceAccount or PrincipalOrgID, and s3.amazonaws.com only with
+// SourceAccount or PrincipalOrgID (buckets can be re-created elsewhere);
+// anything else, "*" included, is public.
+func publicPermission(p *cfn.Resource) bool {
+	principal := p.Prop("Principal")
+	if ref, ok := principal.Ref(); ok && ref == "AWS::AccountId" {
+		return false
+	}
+	s := text(principal)
+	if isAccountID(s) || strings.HasPrefix(s, "arn:aws:iam::") {
+		return false
+	}
+	scoped := p.Prop("SourceAccount") != nil || p.Prop("PrincipalOrgID") != nil
+	switch {
+	case s == "s3.amazonaws.com":
+		return !scoped
+	case strings.HasSuffix(s, ".amazonaws.com"):
+		return !scoped && p.Prop("SourceArn") == nil
+	case s == "" && principal != nil:
+		// An intrinsic we cannot resolve: not judged public.
+		return false
+	}
+	return !scoped
+}
+
+func isAccountID(s string) bool {
+	if len(s) != 12 {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }

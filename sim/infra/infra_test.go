@@ -282,3 +282,30 @@ func BenchmarkApply(b *testing.B) {
 		bd.Apply(dst, g)
 	}
 }
+
+func TestPublicPermission(t *testing.T) {
+	tests := []struct {
+		props string
+		want  bool
+	}{
+		{`{FunctionName: !Ref F, Action: lambda:InvokeFunction, Principal: "*"}`, true},
+		{`{FunctionName: !Ref F, Action: lambda:InvokeFunction, Principal: "*", SourceAccount: "123456789012"}`, false},
+		{`{FunctionName: !Ref F, Action: lambda:InvokeFunction, Principal: "123456789012"}`, false},
+		{`{FunctionName: !Ref F, Action: lambda:InvokeFunction, Principal: !Ref AWS::AccountId}`, false},
+		{`{FunctionName: !Ref F, Action: lambda:InvokeFunction, Principal: apigateway.amazonaws.com}`, true},
+		{`{FunctionName: !Ref F, Action: lambda:InvokeFunction, Principal: apigateway.amazonaws.com, SourceArn: !Sub "arn:aws:execute-api:${AWS::Region}:${AWS::AccountId}:*"}`, false},
+		{`{FunctionName: !Ref F, Action: lambda:InvokeFunction, Principal: s3.amazonaws.com, SourceArn: arn:aws:s3:::b}`, true},
+		{`{FunctionName: !Ref F, Action: lambda:InvokeFunction, Principal: s3.amazonaws.com, SourceAccount: !Ref AWS::AccountId}`, false},
+	}
+	for _, tt := range tests {
+		src := "Resources:\n  F: {Type: AWS::Lambda::Function, Properties: {Runtime: python3.12, Handler: a.b, Role: r, Code: {ZipFile: x}}}\n  P:\n    Type: AWS::Lambda::Permission\n    Properties: " + tt.props + "\n"
+		tpl, err := cfn.Parse("p.yaml", []byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, _ := Baseline(tpl)
+		if got := st.Functions[0].PublicAccess; got != tt.want {
+			t.Errorf("%s: public = %v, want %v", tt.props, got, tt.want)
+		}
+	}
+}
