@@ -34,6 +34,15 @@ type fnWork struct {
 	logKnown    bool
 }
 
+// callRec is what one invocation of function fn does to one table, bucket
+// or queue (indexes into the State's slices, -1 when not that kind).
+type callRec struct {
+	fn                   int
+	table, bucket, queue int
+	reads, writes        float64
+	gets, puts, sends    float64
+}
+
 // costModel is the cost part of a Plan: the workload turned into per
 // resource usage inputs once, read by every evaluation.
 type costModel struct {
@@ -44,6 +53,7 @@ type costModel struct {
 	buckets  []bucketInput
 	apis     []apiInput
 	queues   []queueInput
+	calls    []callRec
 	slots    []slot
 	// maxLines bounds the lines one evaluation appends (the scratch size).
 	maxLines int
@@ -51,8 +61,13 @@ type costModel struct {
 
 // costScratch is an Evaluator's cost buffers, reused without allocating.
 type costScratch struct {
-	lin   []lambdaInput
-	fu    []lambdaUsage
+	lin []lambdaInput
+	fu  []lambdaUsage
+	// tin, bin and qin are the tables', buckets' and queues' inputs with
+	// this variant's calls (the invocations a REST cache leaves).
+	tin   []tableInput
+	bin   []bucketInput
+	qin   []queueInput
 	tu    []tableUsage
 	bu    []bucketUsage
 	au    []apiUsage
@@ -137,20 +152,19 @@ func compileCost(t *cfn.Template, base *infra.State, sc *scenarios.Scenario, p *
 			if c == nil {
 				continue
 			}
-			if j := base.TableIndex(id); j >= 0 {
-				m.tables[j].Reads += w.invocations * nonNeg(c.Reads)
-				m.tables[j].Writes += w.invocations * nonNeg(c.Writes)
-				m.tables[j].CallsKnown = true
+			rec := callRec{fn: i, table: base.TableIndex(id), bucket: base.BucketIndex(id), queue: base.QueueIndex(id),
+				reads: nonNeg(c.Reads), writes: nonNeg(c.Writes), gets: nonNeg(c.Gets), puts: nonNeg(c.Puts), sends: nonNeg(c.Sends)}
+			switch {
+			case rec.table >= 0:
+				m.tables[rec.table].CallsKnown = true
+			case rec.bucket >= 0:
+				m.buckets[rec.bucket].CallsKnown = true
+			case rec.queue >= 0:
+				m.queues[rec.queue].Known = true
+			default:
+				continue
 			}
-			if j := base.BucketIndex(id); j >= 0 {
-				m.buckets[j].Gets += w.invocations * nonNeg(c.Gets)
-				m.buckets[j].Puts += w.invocations * nonNeg(c.Puts)
-				m.buckets[j].CallsKnown = true
-			}
-			if j := base.QueueIndex(id); j >= 0 {
-				m.queues[j].Messages += w.invocations * nonNeg(c.Sends)
-				m.queues[j].Known = true
-			}
+			m.calls = append(m.calls, rec)
 		}
 	}
 
@@ -200,6 +214,9 @@ func (m *costModel) newScratch() *costScratch {
 	return &costScratch{
 		lin:   make([]lambdaInput, len(m.fns)),
 		fu:    make([]lambdaUsage, len(m.fns)),
+		tin:   make([]tableInput, len(m.tables)),
+		bin:   make([]bucketInput, len(m.buckets)),
+		qin:   make([]queueInput, len(m.queues)),
 		tu:    make([]tableUsage, len(m.tables)),
 		bu:    make([]bucketUsage, len(m.buckets)),
 		au:    make([]apiUsage, len(m.apis)),
@@ -214,12 +231,15 @@ func (m *costModel) newScratch() *costScratch {
 func (m *costModel) eval(st *infra.State, pr *perf.Result, s *costScratch) {
 	p := m.p
 	var added float64
+	copy(s.tin, m.tables)
+	copy(s.bin, m.buckets)
+	copy(s.qin, m.queues)
 	for i := range st.Functions {
 		f := &st.Functions[i]
 		w := &m.fns[i]
 		in := &s.lin[i]
 		*in = lambdaInput{
-			Known: w.known, Invocations: w.invocations,
+			Known: w.known, Invocations: w.invocations * invokedShare(pr, i),
 			MemoryMB: f.MemoryMB, Arch: f.Arch, EphemeralMB: f.EphemeralMB, TimeoutMS: f.TimeoutS * 1000,
 			LogGB: w.logGB, LogKnown: w.logKnown,
 			AlarmMetrics: float64(f.AlarmLevel),
@@ -235,11 +255,25 @@ func (m *costModel) eval(st *infra.State, pr *perf.Result, s *costScratch) {
 		s.fu[i] = lambdaUsageOf(in)
 		added += in.AlarmMetrics
 	}
+	for k := range m.calls {
+		c := &m.calls[k]
+		inv := s.lin[c.fn].Invocations // after the cache
+		switch {
+		case c.table >= 0:
+			s.tin[c.table].Reads += inv * c.reads
+			s.tin[c.table].Writes += inv * c.writes
+		case c.bucket >= 0:
+			s.bin[c.bucket].Gets += inv * c.gets
+			s.bin[c.bucket].Puts += inv * c.puts
+		case c.queue >= 0:
+			s.qin[c.queue].Messages += inv * c.sends
+		}
+	}
 	for i := range st.Tables {
-		s.tu[i] = tableUsageOf(&st.Tables[i], &m.tables[i])
+		s.tu[i] = tableUsageOf(&st.Tables[i], &s.tin[i])
 	}
 	for i := range st.Buckets {
-		s.bu[i] = bucketUsageOf(&st.Buckets[i], &m.buckets[i], p)
+		s.bu[i] = bucketUsageOf(&st.Buckets[i], &s.bin[i], p)
 	}
 	for i := range st.APIs {
 		s.au[i] = apiUsageOf(&st.APIs[i], &m.apis[i])
@@ -248,7 +282,7 @@ func (m *costModel) eval(st *infra.State, pr *perf.Result, s *costScratch) {
 	tp := newTablePool(s.tu, p, m.freeTier)
 	bp := newBucketPool(s.bu, p, m.freeTier)
 	ap := newAPIPool(s.au, p, m.freeTier)
-	qf := queueFree(m.queues, p, m.freeTier)
+	qf := queueFree(s.qin, p, m.freeTier)
 	af := alarmFree(st.Alarms, added, p, m.freeTier)
 
 	s.lines = s.lines[:0]
@@ -266,7 +300,7 @@ func (m *costModel) eval(st *infra.State, pr *perf.Result, s *costScratch) {
 		case kindBucket:
 			s.lines = bucketLines(&s.bu[sl.idx], &bp, p, s.lines)
 		case kindQueue:
-			s.lines = queueLines(&st.Queues[sl.idx], &m.queues[sl.idx], qf, p, s.lines)
+			s.lines = queueLines(&st.Queues[sl.idx], &s.qin[sl.idx], qf, p, s.lines)
 		case kindAlarm:
 			s.lines = alarmLines(&st.Alarms[sl.idx], af, p, s.lines)
 		case kindKey:
@@ -318,4 +352,13 @@ func apiType(typ string, rest bool) string {
 		return "AWS::ApiGatewayV2::Api"
 	}
 	return typ
+}
+
+// invokedShare is the share of function i's requests that invoke it (the
+// rest a REST API cache answers), from the performance model; 1 without it.
+func invokedShare(pr *perf.Result, i int) float64 {
+	if pr == nil || i >= len(pr.Functions) {
+		return 1
+	}
+	return clamp01(pr.Functions[i].InvokedShare)
 }

@@ -98,10 +98,10 @@ func TestGlobalsAndParameters(t *testing.T) {
 		want string
 		from string
 	}{
-		{[]string{"MemorySize"}, `512`, "Parameter"},              // own !Ref Mem with Default 512 beats the global 256
-		{[]string{"Timeout"}, `10`, "Globals"},                    // from Globals only
-		{[]string{"Layers"}, `["g1","l1"]`, ""},                   // lists: globals then local
-		{[]string{"Layers", "0"}, `"g1"`, "Globals"},              // the global element keeps its origin
+		{[]string{"MemorySize"}, `512`, "Parameter"}, // own !Ref Mem with Default 512 beats the global 256
+		{[]string{"Timeout"}, `10`, "Globals"},       // from Globals only
+		{[]string{"Layers"}, `["g1","l1"]`, ""},      // lists: globals then local
+		{[]string{"Layers", "0"}, `"g1"`, "Globals"}, // the global element keeps its origin
 		{[]string{"Environment", "Variables", "TABLE"}, `"t"`, "Globals"},
 		{[]string{"Environment", "Variables", "LEVEL"}, `"debug"`, ""}, // local scalar wins
 		{[]string{"DeploymentPreference", "Type"}, `"AllAtOnce"`, ""},

@@ -53,6 +53,17 @@ func editsFor(t *Template) map[string][]Edit {
 			out["rewrite"] = []Edit{{Resource: r.ID, Path: []string{props.Keys[len(props.Keys)-1]}, Value: props.Fields[props.Keys[len(props.Keys)-1]]}}
 		}
 	}
+	// every resource's Properties rewritten with its own data
+	var rewriteAll []Edit
+	for _, r := range t.Resources {
+		if p := r.Raw.Get("Properties"); !r.Implicit && p != nil && p.Kind == Map && len(p.Keys) > 0 {
+			rewriteAll = append(rewriteAll, Edit{Resource: r.ID, Path: []string{p.Keys[0]}, Value: p.Fields[p.Keys[0]]})
+			if len(p.Keys) > 1 {
+				rewriteAll = append(rewriteAll, Edit{Resource: r.ID, Path: []string{p.Keys[len(p.Keys)-1]}, Value: p.Fields[p.Keys[len(p.Keys)-1]]})
+			}
+		}
+	}
+	out["rewriteAll"] = rewriteAll
 	out["add"] = []Edit{{Resource: "EvoarchAdded", Value: Obj{
 		{"Type", "AWS::SNS::Topic"},
 		{"Properties", Obj{

@@ -23,6 +23,8 @@ type Template struct {
 	// Root is the whole document as a Value tree (intrinsics normalised).
 	Root *Value
 	// SAM is true when the template declares the AWS::Serverless transform.
+	// (Globals and implicit resources also apply without it when the
+	// template uses AWS::Serverless:: types, as SAM's own tests do.)
 	SAM bool
 	// Parameters in file order.
 	Parameters []*Parameter
@@ -61,9 +63,12 @@ type Resource struct {
 	Condition string
 	DependsOn []string
 	// Implicit is true for a resource SAM would create that the template does
-	// not declare: the implicit ServerlessRestApi / ServerlessHttpApi, the
-	// <Function>Alias<Name>, the <Function>DeploymentGroup and the
-	// ServerlessDeploymentApplication.
+	// not declare (named as samtranslator names them): the implicit
+	// ServerlessRestApi / ServerlessHttpApi, <Function>Alias<Name>,
+	// <Function>DeploymentGroup, ServerlessDeploymentApplication,
+	// CodeDeployServiceRole, and the AWS::Lambda::Permission of each Api,
+	// HttpApi, S3 and SNS event (<Function><Event>Permission[<Stage>]).
+	// Their values are synthesized: Pos is where the function or event is.
 	Implicit bool
 	// Parent is the logical ID of the resource an implicit one comes from.
 	Parent string

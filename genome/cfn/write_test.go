@@ -37,8 +37,8 @@ func TestApplyText(t *testing.T) {
 			want:  "Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      VersioningConfiguration:\n        Status: Enabled\n\nOutputs:\n  X:\n    Value: 1\n",
 		},
 		{
-			name: "property from Globals is written on the resource",
-			src:  "Transform: AWS::Serverless-2016-10-31\nGlobals:\n  Function:\n    MemorySize: 256\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: x\n",
+			name:  "property from Globals is written on the resource",
+			src:   "Transform: AWS::Serverless-2016-10-31\nGlobals:\n  Function:\n    MemorySize: 256\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: x\n",
 			edits: []Edit{{Resource: "Fn", Path: []string{"MemorySize"}, Value: 512}},
 			want:  "Transform: AWS::Serverless-2016-10-31\nGlobals:\n  Function:\n    MemorySize: 256\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: x\n      MemorySize: 512\n",
 		},
