@@ -198,6 +198,9 @@ func nextChange(ev *evaluator, o Options, base genome.Genome, baseM *sim.Metrics
 		nc.Fitness = baseM.Fitness
 		nc.Changes = []Change{}
 		nc.Summary = fmt.Sprintf("no change of at most %d %s improves fitness: the template is a local optimum", k, plural(k, "gene", "genes"))
+		if !baseM.Feasible {
+			nc.Summary = fmt.Sprintf("no change of at most %d %s reduces the template's hard-constraint violation or, at the same violation, improves fitness; see the roadmap", k, plural(k, "gene", "genes"))
+		}
 		return nc
 	}
 	nc.Step = makeStep(ev, base, baseM, b.g, &b.m)
@@ -386,6 +389,9 @@ func label(g *genome.Gene, lower bool, fm, tm *sim.Metrics) string {
 	case genome.MemorySize, genome.Architecture:
 		return "Faster or cheaper compute"
 	case genome.Timeout:
+		if lower {
+			return "Fail-fast timeouts"
+		}
 		return "Fewer timeouts"
 	case genome.Runtime:
 		return "Supported runtime"
@@ -513,9 +519,11 @@ func show(v any) string {
 func deltas(a, b *sim.Metrics) string {
 	oa, ob := &a.Objectives, &b.Objectives
 	var parts []string
-	add := func(name string, x, y float64, format func(float64) string) {
+	// add lists an objective whose delta is at least min (smaller moves
+	// would print as noise: fractions of a cent, of a millisecond).
+	add := func(name string, x, y, min float64, format func(float64) string) {
 		d := y - x
-		if math.IsNaN(d) || math.Abs(d) <= 1e-9*math.Max(1, math.Max(math.Abs(x), math.Abs(y))) {
+		if math.IsNaN(d) || math.Abs(d) < min {
 			return
 		}
 		parts = append(parts, name+" "+format(d))
@@ -523,15 +531,15 @@ func deltas(a, b *sim.Metrics) string {
 	if dr := b.RulesPassed - a.RulesPassed; dr != 0 {
 		parts = append(parts, fmt.Sprintf("compliance %+d %s", dr, plural(abs(dr), "rule", "rules")))
 	} else {
-		add("compliance", oa.Compliance, ob.Compliance, func(d float64) string { return signed(d, "", "") })
+		add("compliance", oa.Compliance, ob.Compliance, 0.0005, func(d float64) string { return signed(d, "", "") })
 	}
-	add("cost", oa.CostUSDMonth, ob.CostUSDMonth, func(d float64) string { return signed(d, "$", "/month") })
-	add("p99 latency", oa.LatencyP99MS, ob.LatencyP99MS, func(d float64) string { return signed(d, "", " ms") })
-	add("error rate", oa.ErrorRate*100, ob.ErrorRate*100, func(d float64) string { return signed(d, "", " pts") })
-	add("availability", oa.Availability*100, ob.Availability*100, func(d float64) string { return signed(d, "", " pts") })
-	add("deploy risk", oa.DeployRisk, ob.DeployRisk, func(d float64) string { return signed(d, "", " failed requests/release") })
-	add("lead time", oa.LeadTimeMin, ob.LeadTimeMin, func(d float64) string { return signed(d, "", " min") })
-	add("complexity", oa.Complexity, ob.Complexity, func(d float64) string { return signed(d, "", "") })
+	add("cost", oa.CostUSDMonth, ob.CostUSDMonth, 0.005, func(d float64) string { return signed(d, "$", "/month") })
+	add("p99 latency", oa.LatencyP99MS, ob.LatencyP99MS, 0.05, func(d float64) string { return signed(d, "", " ms") })
+	add("error rate", oa.ErrorRate*100, ob.ErrorRate*100, 0.0001, func(d float64) string { return signed(d, "", " pts") })
+	add("availability", oa.Availability*100, ob.Availability*100, 0.0001, func(d float64) string { return signed(d, "", " pts") })
+	add("deploy risk", oa.DeployRisk, ob.DeployRisk, 0.005, func(d float64) string { return signed(d, "", " failed requests/release") })
+	add("lead time", oa.LeadTimeMin, ob.LeadTimeMin, 0.05, func(d float64) string { return signed(d, "", " min") })
+	add("complexity", oa.Complexity, ob.Complexity, 0.005, func(d float64) string { return signed(d, "", "") })
 	if b.Feasible != a.Feasible {
 		if b.Feasible {
 			parts = append([]string{"meets the hard constraints"}, parts...)

@@ -148,6 +148,11 @@ func roundStats(ev *evaluator, round int, gs []genome.Genome, out []sim.Metrics,
 // cancellation checks.
 const exhaustiveBlock = 1 << 16
 
+// exhaustiveSub is the span of ranks whose fitness is summed in one
+// sequence: the mean is summed per span, then over spans in order, so it
+// does not depend on the number of workers.
+const exhaustiveSub = 1024
+
 // runExhaustive evaluates every variant by its mixed-radix rank, the rank
 // range split over the workers. Each worker keeps the first best of its
 // contiguous range and a Pareto archive; merging them in range order gives
@@ -163,7 +168,6 @@ func runExhaustive(ev *evaluator, o Options, progress func(Generation)) string {
 		bestM    sim.Metrics
 		haveBest bool
 		arch     *archive
-		sum      float64
 		m        sim.Metrics
 	}
 	parts := make([]part, w)
@@ -171,17 +175,21 @@ func runExhaustive(ev *evaluator, o Options, progress func(Generation)) string {
 		parts[k].g = make(genome.Genome, l.n)
 		parts[k].best = make(genome.Genome, l.n)
 	}
+	round := int64(exhaustiveBlock) * int64(w)
+	sums := make([]float64, (round+exhaustiveSub-1)/exhaustiveSub)
 	merged := 0.0
 	ev.used = 0 // the template's own variant is one of the space's
-	for start := int64(0); start < total; start += exhaustiveBlock * int64(w) {
+	for start := int64(0); start < total; start += round {
 		if ev.ctx.Err() != nil {
 			return StopCancelled
 		}
-		end := min(total, start+exhaustiveBlock*int64(w))
+		end := min(total, start+round)
 		n := end - start
-		chunk := (n + int64(w) - 1) / int64(w)
+		// Chunks are whole spans, so each span is summed by one worker.
+		chunk := ((n+int64(w)-1)/int64(w) + exhaustiveSub - 1) / exhaustiveSub * exhaustiveSub
+		clear(sums)
 		for k := range parts {
-			parts[k].haveBest, parts[k].sum = false, 0
+			parts[k].haveBest = false
 			if ev.archive != nil {
 				parts[k].arch = newArchive(ev.archive.objs)
 			}
@@ -193,7 +201,7 @@ func runExhaustive(ev *evaluator, o Options, progress func(Generation)) string {
 			for idx := a; idx < b; idx++ {
 				l.decode(p.g, idx)
 				fn(p.g, &p.m)
-				p.sum += p.m.Fitness
+				sums[(idx-start)/exhaustiveSub] += p.m.Fitness
 				if !p.haveBest || better(&p.m, &p.bestM) {
 					copy(p.best, p.g)
 					p.bestM, p.haveBest = p.m, true
@@ -203,9 +211,11 @@ func runExhaustive(ev *evaluator, o Options, progress func(Generation)) string {
 				}
 			}
 		})
+		for _, s := range sums {
+			merged += s
+		}
 		for k := range parts {
 			p := &parts[k]
-			merged += p.sum
 			if p.haveBest {
 				ev.offer(p.best, &p.bestM)
 			}

@@ -29,13 +29,22 @@ func better(a, b *sim.Metrics) bool {
 // count as an improvement, so float rounding is not sold as advice.
 const improveEps = 1e-9
 
-// improves reports whether a is better than b by more than rounding noise.
+// improves reports whether a is better than b by more than rounding noise:
+// better's order, with rounding noise in violation and fitness ignored.
 func improves(a, b *sim.Metrics) bool {
 	if a.Feasible != b.Feasible {
 		return a.Feasible
 	}
 	if !a.Feasible {
-		return nanHigh(a.Violation) < nanHigh(b.Violation)-improveEps
+		av, bv := nanHigh(a.Violation), nanHigh(b.Violation)
+		if av < bv-improveEps {
+			return true
+		}
+		if av > bv+improveEps {
+			return false
+		}
+		// The same violation: a fitter variant is still a step forward
+		// (fewer errors at the same p99, say), as better ranks it.
 	}
 	return nanLow(a.Fitness) > nanLow(b.Fitness)+improveEps
 }
@@ -86,6 +95,9 @@ type evaluator struct {
 	// longer apply, and evaluations are counted in analysisUsed.
 	analysis     bool
 	analysisUsed int
+	// force evaluates whatever the budget and the context (the template's
+	// own genome, which every result needs).
+	force bool
 
 	cache   map[string]int32
 	entries []sim.Metrics
@@ -121,7 +133,7 @@ func newEvaluator(ctx context.Context, l *layout, newFn func() func(genome.Genom
 
 // remaining is the number of new evaluations still allowed.
 func (ev *evaluator) remaining() int {
-	if ev.analysis {
+	if ev.analysis || ev.force {
 		return math.MaxInt
 	}
 	if ev.ctx.Err() != nil {
@@ -136,15 +148,6 @@ func (ev *evaluator) remaining() int {
 
 // exhausted reports whether the search must stop: budget spent or context done.
 func (ev *evaluator) exhausted() bool { return ev.remaining() == 0 }
-
-// lookup returns the cached metrics of g.
-func (ev *evaluator) lookup(g genome.Genome) (sim.Metrics, bool) {
-	ev.keybuf = appendKey(ev.keybuf[:0], g)
-	if i, ok := ev.cache[string(ev.keybuf)]; ok {
-		return ev.entries[i], true
-	}
-	return sim.Metrics{}, false
-}
 
 // evalOne evaluates one genome (through the cache); ok is false when the
 // budget is spent.

@@ -142,6 +142,12 @@ type Generation struct {
 	Diversity float64 `json:"diversity"`
 	// Evaluations is the number of distinct evaluations so far.
 	Evaluations int `json:"evaluations"`
+	// Members are the objectives of the generation's population (ga and
+	// nsga2), for pictures of the population moving; not in the JSON.
+	Members []sim.Objectives `json:"-"`
+	// Best is the best variant so far (ga and nsga2), for live displays;
+	// not in the JSON.
+	Best genome.Genome `json:"-"`
 	// Hypervolume is the hypervolume of the Pareto archive (nsga2 only), in
 	// the units of the objectives' product, against Result.Reference.
 	Hypervolume float64 `json:"hypervolume,omitempty"`
@@ -218,6 +224,8 @@ type Sensitivity struct {
 type Result struct {
 	Algorithm string `json:"algorithm"`
 	Seed      int64  `json:"seed"`
+	// MaxChange is the K the next change and the roadmap used.
+	MaxChange int `json:"max_change"`
 	// Baseline is the template's own genome and its metrics.
 	Baseline        genome.Genome `json:"-"`
 	BaselineMetrics sim.Metrics   `json:"-"`
@@ -337,7 +345,7 @@ func Run(ctx context.Context, p Problem, opts Options) (*Result, error) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	res := &Result{Algorithm: o.Algorithm, Seed: o.Seed, SpaceSize: l.spaceSize(),
+	res := &Result{Algorithm: o.Algorithm, Seed: o.Seed, MaxChange: o.MaxChange, SpaceSize: l.spaceSize(),
 		Pareto: []Point{}, Roadmap: []Step{}, Sensitivity: []Sensitivity{}, History: []Generation{}}
 	if o.Algorithm == Exhaustive {
 		if n := l.spaceSize64(); n < 0 || n > o.ExhaustiveLimit {
@@ -350,7 +358,9 @@ func Run(ctx context.Context, p Problem, opts Options) (*Result, error) {
 		res.Objectives = objectiveNames(objs)
 	}
 	// The template's own genome is always evaluated first.
+	ev.force = true
 	base, ok := ev.evalOne(l.current)
+	ev.force = false
 	if !ok {
 		return nil, fmt.Errorf("evolve: no evaluation budget for the template itself")
 	}

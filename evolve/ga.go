@@ -332,7 +332,8 @@ func runEAOPT(s *search, o Options, model eaopt.Model, hv func() float64, progre
 
 // generation summarises a population (nil: none) into a history line.
 func (s *search) generation(gen int, indis eaopt.Individuals, hv func() float64) Generation {
-	g := Generation{Generation: gen, BestFitness: s.ev.bestMetrics.Fitness, Evaluations: s.ev.used}
+	g := Generation{Generation: gen, BestFitness: s.ev.bestMetrics.Fitness, Evaluations: s.ev.used,
+		Best: cloneGenome(s.ev.best)}
 	pop := make([]genome.Genome, 0, len(indis))
 	sum, n := 0.0, 0
 	for _, in := range indis {
@@ -341,6 +342,7 @@ func (s *search) generation(gen int, indis eaopt.Individuals, hv func() float64)
 			continue
 		}
 		pop = append(pop, x.g)
+		g.Members = append(g.Members, x.met.Objectives)
 		sum += x.met.Fitness
 		n++
 	}

@@ -24,13 +24,7 @@ func (sp *Space) Apply(g Genome) ([]byte, error) {
 	if len(edits) == 0 {
 		return sp.Template.Src, nil
 	}
-	ap, ok := any(sp.Template).(interface {
-		Apply([]cfn.Edit) ([]byte, error)
-	})
-	if !ok {
-		return nil, fmt.Errorf("genome: the template writer is not available yet")
-	}
-	return ap.Apply(edits)
+	return sp.Template.Apply(edits)
 }
 
 // Edits returns the cfn edits that turn the template into genome g, in gene
@@ -123,7 +117,18 @@ func (e *editor) gene(i int) {
 		if bv, bch, _ := e.sib(i, BillingMode); bv == "PAY_PER_REQUEST" || bch || !e.changed(i) {
 			return // moot on demand, or written with the billing switch
 		}
-		e.set(id, a.path, v)
+		if e.ownProp(id, "ProvisionedThroughput") == nil {
+			// CloudFormation needs both units in ProvisionedThroughput
+			// (AWS::DynamoDB::Table schema): write them together, once.
+			if !e.done[id+"/pt"] {
+				e.done[id+"/pt"] = true
+				rcu, _, _ := e.sib(i, ReadCapacity)
+				wcu, _, _ := e.sib(i, WriteCapacity)
+				e.set(id, []string{"ProvisionedThroughput"}, throughput(orDefault(rcu), orDefault(wcu)))
+			}
+		} else {
+			e.set(id, a.path, v)
+		}
 		if as, _, ok := e.sib(i, AutoScaling); ok && as != "off" {
 			dim := "Read"
 			if gene.Attr == WriteCapacity {

@@ -80,8 +80,10 @@ type deriver struct {
 
 // Derive finds the genes of a template, in template order (declared
 // resources, then the implicit APIs). sc may be nil; its pin list marks genes
-// Pinned, and an unknown pinned name is an error naming the nearest gene.
-// A property of the wrong type is a *cfn.Error at its position.
+// Pinned; unknown pinned names are a scenarios.Errors, one *scenarios.Problem
+// per name at its position in the scenario ("file:line:col: pin[2]: unknown
+// gene ...; did you mean ...?"). A property of the wrong type is a
+// *cfn.Error at its position.
 func Derive(t *cfn.Template, sc *scenarios.Scenario) (*Space, error) {
 	if t == nil {
 		return nil, errors.New("genome: no template")
@@ -116,15 +118,21 @@ func Derive(t *cfn.Template, sc *scenarios.Scenario) (*Space, error) {
 		sp.byName[sp.Genes[i].Name] = i
 	}
 	if sc != nil {
-		for _, name := range sc.Pin {
+		// Every bad pin, each at its position in the scenario.
+		var bad scenarios.Errors
+		for k, name := range sc.Pin {
 			i, ok := sp.Gene(name)
 			if !ok {
 				if sp.skipped(name) {
 					continue // left to the template already
 				}
-				return nil, fmt.Errorf("genome: %s: pin: unknown gene %q%s", sc.Source, name, sp.suggest(name))
+				bad = append(bad, sc.Errorf(fmt.Sprintf("pin[%d]", k), "unknown gene %q%s", name, sp.suggest(name)))
+				continue
 			}
 			sp.Genes[i].Pinned = true
+		}
+		if len(bad) > 0 {
+			return nil, bad
 		}
 	}
 	return sp, nil
@@ -165,9 +173,16 @@ func (d *deriver) wrongType(r *cfn.Resource, v *cfn.Value, path []string, want s
 	if v.From == "Globals" {
 		keyPath = "Globals." + strings.TrimPrefix(strings.TrimPrefix(r.Type, "AWS::Serverless::"), "AWS::") + "." + strings.Join(path, ".")
 	}
-	shown := v.Kind.String()
-	if s, ok := v.Text(); ok {
-		shown = strconv.Quote(s)
+	shown := "a " + v.Kind.String()
+	switch {
+	case v.Kind == cfn.List:
+		shown = fmt.Sprintf("a list of %d", len(v.List))
+	case v.Kind == cfn.Null:
+		shown = "null"
+	default:
+		if s, ok := v.Text(); ok {
+			shown = strconv.Quote(s)
+		}
 	}
 	return &cfn.Error{File: d.t.Path, Pos: v.Pos, Path: keyPath, Key: path[len(path)-1],
 		Msg: fmt.Sprintf("%s must be %s, not %s", path[len(path)-1], want, shown)}
@@ -258,8 +273,21 @@ func (d *deriver) check(r *cfn.Resource, suffix string, err error) bool {
 	return false
 }
 
-// fromGlobals reports whether a property's value comes from SAM Globals.
-func fromGlobals(v *cfn.Value) bool { return v != nil && v.From == "Globals" }
+// inGlobals reports whether the SAM Globals section of r's type sets the
+// property at path (Globals.Function.ReservedConcurrentExecutions, ...).
+// A resource can override such a value but never remove it, and it cannot
+// replace a list: SAM appends the resource's own list to the Globals one
+// (samtranslator GlobalProperties merge, aws-facts.md §6 "Globals";
+// cfn.mergeGlobals), so a function writing Architectures [arm64] under
+// Globals Architectures [x86_64] would get two architectures.
+func (d *deriver) inGlobals(r *cfn.Resource, path ...string) bool {
+	section, ok := strings.CutPrefix(r.Type, "AWS::Serverless::")
+	if !ok {
+		return false
+	}
+	v := d.t.Root.Get(append([]string{"Globals", section}, path...)...)
+	return v != nil && v.Kind != cfn.Null
+}
 
 // findHooks collects the CodeDeploy hook functions.
 func (d *deriver) findHooks() {
@@ -315,6 +343,11 @@ func (d *deriver) function(r *cfn.Resource) {
 	archOK := true
 	if v := r.Prop("Architectures"); v != nil && v.Kind != cfn.Null {
 		switch {
+		case d.inGlobals(r, "Architectures"):
+			// A function's own Architectures would be appended to the
+			// Globals list, giving two architectures, which Lambda refuses.
+			d.skip(id, "Architectures", "set in Globals: SAM appends a function's own list to it, so the function cannot choose another")
+			archOK = false
 		case intrinsic(v):
 			d.skip(id, "Architectures", "the value is an intrinsic function evoarch cannot resolve")
 			archOK = false
@@ -353,7 +386,7 @@ func (d *deriver) function(r *cfn.Resource) {
 	}
 
 	// ReservedConcurrentExecutions: none or a ladder.
-	if v := r.Prop("ReservedConcurrentExecutions"); fromGlobals(v) {
+	if d.inGlobals(r, "ReservedConcurrentExecutions") {
 		d.skip(id, "ReservedConcurrentExecutions", "set in Globals: the function cannot unset it")
 	} else if n, ok, err := d.intProp(r, "ReservedConcurrentExecutions"); d.check(r, "ReservedConcurrentExecutions", err) {
 		d.nilLadder(r, "ReservedConcurrentExecutions", Reserved, reservedLadder, n, ok, &aux{path: []string{"ReservedConcurrentExecutions"}, present: ok, sam: sam})
@@ -406,14 +439,14 @@ func (d *deriver) function(r *cfn.Resource) {
 		if d.err != nil {
 			return
 		}
-		d.deployment(r, alias, aliasOK, timeout)
+		d.deployment(r, alias, aliasOK)
 		if d.err != nil {
 			return
 		}
 	}
 
 	// DeadLetterQueue: on/off (SAM functions; SAM adds the send permission).
-	if v := r.Prop("DeadLetterQueue"); fromGlobals(v) {
+	if d.inGlobals(r, "DeadLetterQueue") {
 		d.skip(id, "DeadLetterQueue", "set in Globals: the function cannot unset it")
 	} else if v, err := d.mapProp(r, "DeadLetterQueue"); d.check(r, "DeadLetterQueue", err) {
 		vals := []any{false, true}
@@ -445,7 +478,7 @@ func (d *deriver) nilLadder(r *cfn.Resource, suffix string, attr Attr, ladder []
 func (d *deriver) provisioned(r *cfn.Resource) {
 	const suffix = "ProvisionedConcurrencyConfig.ProvisionedConcurrentExecutions"
 	v := r.Prop("ProvisionedConcurrencyConfig")
-	if fromGlobals(v) {
+	if d.inGlobals(r, "ProvisionedConcurrencyConfig") {
 		d.skip(r.ID, suffix, "set in Globals: the function cannot unset it")
 		return
 	}
@@ -460,7 +493,7 @@ func (d *deriver) provisioned(r *cfn.Resource) {
 }
 
 // deployment derives DeploymentPreference Type, Alarms and PreTraffic.
-func (d *deriver) deployment(r *cfn.Resource, alias string, aliasOK bool, timeoutS int) {
+func (d *deriver) deployment(r *cfn.Resource, alias string, aliasOK bool) {
 	id := r.ID
 	dp, err := d.mapProp(r, "DeploymentPreference")
 	if !d.check(r, "DeploymentPreference.Type", err) {
@@ -509,7 +542,7 @@ func (d *deriver) deployment(r *cfn.Resource, alias string, aliasOK bool, timeou
 	switch av := r.Prop("DeploymentPreference", "Alarms"); {
 	case !aliasOK:
 		d.skip(id, "DeploymentPreference.Alarms", "AutoPublishAlias is an intrinsic function: the alias metrics cannot be named")
-	case fromGlobals(av):
+	case d.inGlobals(r, "DeploymentPreference", "Alarms"):
 		d.skip(id, "DeploymentPreference.Alarms", "set in Globals: the function cannot unset it")
 	case av != nil && av.Kind != cfn.Null && (intrinsic(av) || av.Kind != cfn.List):
 		d.skip(id, "DeploymentPreference.Alarms", "the alarm list is an intrinsic function evoarch cannot resolve")
@@ -544,7 +577,7 @@ func (d *deriver) deployment(r *cfn.Resource, alias string, aliasOK bool, timeou
 		a.path = []string{"DeploymentPreference", "Alarms"}
 		a.present = len(list) > 0
 		a.alarms = list
-		a.latencyMS = d.latencyThreshold(timeoutS)
+		a.latencyMS = d.latencyThreshold()
 		d.add(id, r.Type, "DeploymentPreference.Alarms", Choice, DeployAlarms, vals, cur, false, &a)
 	}
 
@@ -553,7 +586,7 @@ func (d *deriver) deployment(r *cfn.Resource, alias string, aliasOK bool, timeou
 		return
 	}
 	pv := r.Prop("DeploymentPreference", "Hooks", "PreTraffic")
-	if fromGlobals(pv) {
+	if d.inGlobals(r, "DeploymentPreference", "Hooks", "PreTraffic") {
 		d.skip(id, "DeploymentPreference.Hooks.PreTraffic", "set in Globals: the function cannot unset it")
 		return
 	}
@@ -568,13 +601,14 @@ func (d *deriver) deployment(r *cfn.Resource, alias string, aliasOK bool, timeou
 }
 
 // latencyThreshold is the latency alarm's threshold in ms: the scenario's
-// p99 latency target (targets.latency_slo_p99_ms), else the function's
-// Timeout, the latency past which invocations fail.
-func (d *deriver) latencyThreshold(timeoutS int) float64 {
-	if d.sc != nil && d.sc.Targets.LatencySLOP99MS > 0 {
-		return d.sc.Targets.LatencySLOP99MS
+// p99 latency target (targets.latency_slo_p99_ms, by LatencySLOP99MSOr), the
+// latency at which the fitness's latency utility is 1/2; without a scenario
+// the same default, scenarios.DefaultLatencySLOP99MS.
+func (d *deriver) latencyThreshold() float64 {
+	if d.sc == nil {
+		return scenarios.DefaultLatencySLOP99MS
 	}
-	return float64(timeoutS) * 1000
+	return d.sc.LatencySLOP99MSOr()
 }
 
 // table derives a DynamoDB table's genes.
@@ -645,7 +679,7 @@ func (d *deriver) table(r *cfn.Resource) {
 	d.autoScaling(r)
 
 	// Encryption.
-	if v := r.Prop("SSESpecification"); fromGlobals(v) {
+	if d.inGlobals(r, "SSESpecification") {
 		d.skip(id, "Encryption", "SSESpecification is set in Globals")
 	} else if sse, err := d.mapProp(r, "SSESpecification"); d.check(r, "Encryption", err) {
 		level := "aws-owned"
@@ -880,6 +914,10 @@ func isTLSDeny(s *cfn.Value) bool {
 // between REST and HTTP: the ones both SAM types accept alike.
 var apiSwitchProps = map[string]bool{"StageName": true, "Description": true, "Tags": true}
 
+// apiCacheProps are a REST API's cache properties, which the CacheClusterSize
+// gene reads and Apply writes (and drops on a switch to HTTP).
+var apiCacheProps = map[string]bool{"CacheClusterEnabled": true, "CacheClusterSize": true}
+
 // declaredAPI derives the genes of an AWS::Serverless::Api or HttpApi.
 func (d *deriver) declaredAPI(r *cfn.Resource) {
 	rest := r.Type == typeSAMApi
@@ -889,9 +927,29 @@ func (d *deriver) declaredAPI(r *cfn.Resource) {
 	}
 	reason := ""
 	for _, k := range r.Properties.Keys {
+		if rest && apiCacheProps[k] && !intrinsic(r.Properties.Fields[k]) && !d.inGlobals(r, k) {
+			// The CacheClusterSize gene owns these: Apply drops them
+			// when the API becomes an HTTP API (no cache there).
+			continue
+		}
 		if !apiSwitchProps[k] {
 			reason = fmt.Sprintf("the API sets %s, which the other API type does not take alike", k)
 			break
+		}
+	}
+	if reason == "" {
+		// The other type's Globals would apply to the switched API.
+		other := "Api"
+		if rest {
+			other = "HttpApi"
+		}
+		if g := d.t.Root.Get("Globals", other); g != nil && g.Kind == cfn.Map {
+			for _, k := range g.Keys {
+				if !apiSwitchProps[k] {
+					reason = fmt.Sprintf("Globals.%s sets %s, which the API would take as the other type", other, k)
+					break
+				}
+			}
 		}
 	}
 	refKey := "RestApiId"
@@ -1122,9 +1180,9 @@ func (sp *Space) suggest(name string) string {
 		}
 	}
 	if best == "" {
-		return " (the template has no genes)"
+		return "; the template has no genes"
 	}
-	return fmt.Sprintf(" (did you mean %q?)", best)
+	return fmt.Sprintf("; did you mean %q?", best)
 }
 
 func levenshtein(a, b string) int {

@@ -210,3 +210,50 @@ func TestDeriveCorpus(t *testing.T) {
 		t.Error("no genes in the whole corpus")
 	}
 }
+
+// TestPinPositions: every unknown pin is reported at its position in the
+// scenario file (or as a --set value), with the nearest gene.
+func TestPinPositions(t *testing.T) {
+	tp := parse(t, samHead+"  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: python3.12\n")
+	tests := []struct {
+		name string
+		src  string   // scenario file
+		sets []string // --set overrides
+		want []string // one line per problem, in order
+	}{
+		{"one bad pin", "name: p\npin:\n  - Fn.Runtime\n  - Fn.Timeout\n  - Fn.Memory\n", nil,
+			[]string{`scenarios: s.yaml:5:5: pin[2]: unknown gene "Fn.Memory"; did you mean "Fn.MemorySize"?`}},
+		{"two bad pins", "name: p\npin: [Fn.Timout, Fn.Runtime, Bucket.X]\n", nil,
+			[]string{
+				`scenarios: s.yaml:2:7: pin[0]: unknown gene "Fn.Timout"; did you mean "Fn.Timeout"?`,
+				`scenarios: s.yaml:2:30: pin[2]: unknown gene "Bucket.X"; did you mean`,
+			}},
+		{"--set", "name: p\n", []string{"pin=Fn.Runtime,Fn.Architecture"},
+			[]string{`scenarios: --set: pin[1]: unknown gene "Fn.Architecture"; did you mean "Fn.Architectures"?`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sc, err := scenarios.Parse("s.yaml", []byte(tt.src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := sc.Apply(tt.sets); err != nil {
+				t.Fatal(err)
+			}
+			_, err = Derive(tp, sc)
+			var errs scenarios.Errors
+			if !errors.As(err, &errs) {
+				t.Fatalf("err = %v (%T), want scenarios.Errors", err, err)
+			}
+			lines := strings.Split(err.Error(), "\n")
+			if len(lines) != len(tt.want) {
+				t.Fatalf("got %d problems, want %d:\n%v", len(lines), len(tt.want), err)
+			}
+			for i, w := range tt.want {
+				if !strings.HasPrefix(lines[i], w) {
+					t.Errorf("problem %d = %q, want prefix %q", i, lines[i], w)
+				}
+			}
+		})
+	}
+}

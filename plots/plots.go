@@ -261,15 +261,15 @@ func CostBreakdown(resources []string, today, recommended []float64) (*Chart, er
 	return &Chart{Name: "cost", Title: "Monthly cost by resource", p: p}, nil
 }
 
-// Sensitivity charts which gene moved which objective: for each gene, the
-// change of each objective's weighted contribution to fitness when that
-// gene alone returns to today's value from the best variant. deltas[i][j]
-// is gene i's effect on objective j.
+// Sensitivity charts which gene moved which objective: deltas[i][j] is
+// gene i's effect on objective j, as a share of the largest effect on that
+// objective (positive is an improvement), so objectives in different units
+// share one axis.
 func Sensitivity(genes, objectives []string, deltas [][]float64) (*Chart, error) {
 	if len(genes) == 0 || len(objectives) == 0 || len(deltas) != len(genes) {
 		return nil, ErrNoData
 	}
-	p := newPlot("Which decision bought what", "", "fitness contribution gained")
+	p := newPlot("Which decision bought what", "", "share of the largest improvement")
 	colours := []color.Color{blue, orange, green, red, purple, skyBlue, grey}
 	n := len(objectives)
 	w := vg.Points(float64(48) / float64(n))

@@ -29,6 +29,10 @@ const (
 	// DefaultRegularization is lambda in fitness = sum(weight x utility) -
 	// lambda x complexity (INTERFACE.md "regularization: 0.05").
 	DefaultRegularization = 0.05
+	// DefaultAccountConcurrency is Lambda's default regional concurrency
+	// limit per account (aws-facts.md 3.1 [V]: "Default regional
+	// concurrency: 1,000, adjustable. New accounts may have lower limits").
+	DefaultAccountConcurrency = 1000
 )
 
 // Workload defaults (per function and table).
@@ -37,6 +41,11 @@ const (
 	// 3 (INTERFACE.md "peak_rps: ... default: the mean rate over 730 hours,
 	// times 3").
 	PeakFactor = 3.0
+	// DefaultPeakHoursPerDay is how long the peak rate lasts each day, in
+	// hours: two busy hours a day. A modelling choice with no AWS source
+	// (it was sim/perf's peakHoursPerDay [U]); scenario key
+	// workload.functions.X.peak_hours_per_day.
+	DefaultPeakHoursPerDay = 2.0
 	// DefaultCPUBound is the share of duration that scales with CPU
 	// (INTERFACE.md "cpu_bound: 0.5 ... default 0.5").
 	DefaultCPUBound = 0.5
@@ -84,6 +93,15 @@ const (
 	// DefaultHookCatchRate: chance a PreTraffic hook catches a defect,
 	// "default 0.5 where a hook exists".
 	DefaultHookCatchRate = 0.5
+	// DefaultManualDetectMin is how long, in minutes, a defect that no
+	// alarm or hook stopped serves all traffic before people notice and
+	// roll back. A project choice, not an AWS fact: the "less than one hour"
+	// time to restore service of the DORA State of DevOps reports' elite
+	// performers [U] (scenario key release.manual_detect_min).
+	DefaultManualDetectMin = 60.0
+	// MaxManualDetectMin bounds release.manual_detect_min at a month, in
+	// minutes (730 h, decisions.md "month"): the model is monthly.
+	MaxManualDetectMin = HoursPerMonth * 60
 )
 
 // Target defaults: the value of an objective at which its utility is 1/2.
@@ -224,6 +242,25 @@ func (sc *Scenario) FailedRequestsPerReleaseOr(requestsPerMonth, releasesPerMont
 	return max(1, sc.ErrorBudgetOr()*requestsPerMonth/releasesPerMonth)
 }
 
+// AccountConcurrencyOr returns the account's regional Lambda concurrency
+// limit, in concurrent executions (DefaultAccountConcurrency when not given).
+func (sc *Scenario) AccountConcurrencyOr() int {
+	if sc.AccountConcurrency <= 0 {
+		return DefaultAccountConcurrency
+	}
+	return sc.AccountConcurrency
+}
+
+// ManualDetectMinOr returns how long, in minutes, an undetected defect
+// serves all traffic before people roll back (DefaultManualDetectMin when
+// not given).
+func (r *Release) ManualDetectMinOr() float64 {
+	if r.ManualDetectMin <= 0 {
+		return DefaultManualDetectMin
+	}
+	return r.ManualDetectMin
+}
+
 // DefectRateOr returns the share of releases that carry a defect (0..1).
 func (r *Release) DefectRateOr() float64 {
 	if r.DefectRate == 0 && !r.Given["defect_rate"] {
@@ -282,6 +319,15 @@ func (f *FunctionLoad) PeakRPSOr() float64 {
 		return f.PeakRPS
 	}
 	return f.MeanRPS() * PeakFactor
+}
+
+// PeakHoursPerDayOr returns how many hours a day the peak rate lasts
+// (DefaultPeakHoursPerDay when not given).
+func (f *FunctionLoad) PeakHoursPerDayOr() float64 {
+	if f.PeakHoursPerDay <= 0 {
+		return DefaultPeakHoursPerDay
+	}
+	return f.PeakHoursPerDay
 }
 
 // ReferenceMemoryMBOr returns the memory size, in MB, at which duration_ms

@@ -22,15 +22,20 @@ type Scenario struct {
 	TemplatePath string `yaml:"-"`
 	Region       string `yaml:"region"` // default us-east-1
 
-	Pricing        Pricing     `yaml:"pricing"`
-	Workload       Workload    `yaml:"workload"`
-	Release        Release     `yaml:"release"`
-	Compliance     Compliance  `yaml:"compliance"`
-	Objectives     Weights     `yaml:"objectives"`
-	Targets        Targets     `yaml:"targets"`
-	Regularization float64     `yaml:"regularization"` // lambda; default 0.05
-	Constraints    Constraints `yaml:"constraints"`
-	Pin            []string    `yaml:"pin"` // gene names the search may not change
+	Pricing        Pricing    `yaml:"pricing"`
+	Workload       Workload   `yaml:"workload"`
+	Release        Release    `yaml:"release"`
+	Compliance     Compliance `yaml:"compliance"`
+	Objectives     Weights    `yaml:"objectives"`
+	Targets        Targets    `yaml:"targets"`
+	Regularization float64    `yaml:"regularization"` // lambda; default 0.05
+	// AccountConcurrency is the account's regional Lambda concurrency
+	// limit, in concurrent executions, shared by every function without
+	// reserved concurrency; default 1,000 (aws-facts.md 3.1: "1,000,
+	// adjustable. New accounts may have lower limits").
+	AccountConcurrency int         `yaml:"account_concurrency"`
+	Constraints        Constraints `yaml:"constraints"`
+	Pin                []string    `yaml:"pin"` // gene names the search may not change
 
 	// Source is the scenario file's path ("builtin:seed-demo" for built-ins).
 	Source string `yaml:"-"`
@@ -63,6 +68,10 @@ type FunctionLoad struct {
 	InvocationsPerMonth float64 `yaml:"invocations_per_month"`
 	// PeakRPS is the peak request rate; default the mean rate over 730 h x 3.
 	PeakRPS float64 `yaml:"peak_rps"`
+	// PeakHoursPerDay is how many hours a day the peak rate lasts (0 < h
+	// <= 24); the rest of the day runs at the rate that keeps
+	// invocations_per_month. Default 2.
+	PeakHoursPerDay float64 `yaml:"peak_hours_per_day"`
 	// DurationMS is the mean billed duration at ReferenceMemoryMB.
 	DurationMS float64 `yaml:"duration_ms"`
 	// ReferenceMemoryMB defaults to the template's MemorySize (SAM default 128).
@@ -140,6 +149,10 @@ type Release struct {
 	DefectRate      float64  `yaml:"defect_rate"`       // default 0.1
 	DefectErrorRate float64  `yaml:"defect_error_rate"` // default 0.2
 	HookCatchRate   *float64 `yaml:"hook_catch_rate"`   // default 0.5 where a hook exists
+	// ManualDetectMin is how long, in minutes, a defect that no alarm or
+	// hook stopped serves all traffic before people notice and roll back;
+	// default 60.
+	ManualDetectMin float64 `yaml:"manual_detect_min"`
 	// Custom deployment configurations by name: their traffic steps.
 	Custom map[string][]Step `yaml:"custom"`
 

@@ -45,6 +45,15 @@ func TestParseProblems(t *testing.T) {
 		{"explicit zero budget", "name: x\ntargets: {budget_usd_month: 0}\n", []string{"scenarios: f.yaml:2:29: targets.budget_usd_month: must be greater than 0, got 0"}},
 		{"item too large", "name: x\nworkload: {tables: {T: {item_kb: 401}}}\n", []string{"scenarios: f.yaml:2:34: workload.tables.T.item_kb: a DynamoDB item is at most 400 KB, got 401"}},
 		{"custom steps", "name: x\nrelease:\n  custom:\n    Mine: [{at_min: 0, percent: 10}, {at_min: 5, percent: 50}]\n", []string{"scenarios: f.yaml:4:59: release.custom.Mine[1].percent: the last step must shift all traffic (percent: 100), got 50"}},
+		{"peak hours 0", "name: x\nworkload: {functions: {F: {peak_hours_per_day: 0}}}\n", []string{"scenarios: f.yaml:2:48: workload.functions.F.peak_hours_per_day: must be greater than 0, got 0"}},
+		{"peak hours over a day", "name: x\nworkload:\n  functions:\n    F:\n      peak_hours_per_day: 25\n", []string{"scenarios: f.yaml:5:27: workload.functions.F.peak_hours_per_day: a day has 24 hours, got 25"}},
+		{"peak hours not a number", "name: x\nworkload: {functions: {F: {peak_hours_per_day: two}}}\n", []string{`scenarios: f.yaml:2:48: workload.functions.F.peak_hours_per_day: expected a number, got a string ("two")`}},
+		{"account concurrency 0", "name: x\naccount_concurrency: 0\n", []string{"scenarios: f.yaml:2:22: account_concurrency: must be greater than 0, got 0"}},
+		{"account concurrency negative", "name: x\naccount_concurrency: -5\n", []string{"scenarios: f.yaml:2:22: account_concurrency: must be greater than 0, got -5"}},
+		{"account concurrency fraction", "name: x\naccount_concurrency: 10.5\n", []string{"scenarios: f.yaml:2:22: account_concurrency: expected a whole number, got 10.5"}},
+		{"manual detect 0", "name: x\nrelease: {manual_detect_min: 0}\n", []string{"scenarios: f.yaml:2:30: release.manual_detect_min: must be greater than 0, got 0"}},
+		{"manual detect over a month", "name: x\nrelease:\n  manual_detect_min: 50000\n", []string{"scenarios: f.yaml:3:22: release.manual_detect_min: must be at most 43800 minutes (a 730-hour month), got 50000"}},
+		{"new keys ok", "name: x\naccount_concurrency: 50\nrelease: {manual_detect_min: 15}\nworkload: {functions: {F: {peak_hours_per_day: 24}}}\n", nil},
 		{"collects all", "name: x\nworkload: {functions: {F: {cpu_bound: 2, threads: 8, bogus: 1}}}\nobjectives: {cost: -1}\n", []string{
 			"scenarios: f.yaml:2:39: workload.functions.F.cpu_bound: must be between 0 and 1, got 2",
 			"scenarios: f.yaml:2:51: workload.functions.F.threads: must be from 1 to 6 (Lambda gives at most 6 vCPUs), got 8",
@@ -101,6 +110,12 @@ func TestDefaults(t *testing.T) {
 		{"idle lifetime", fl.IdleLifetimeMinOr(), 5},
 		{"deploys", fl.DeploysPerMonthOr(), 4},
 		{"item_kb", (&TableLoad{}).ItemKBOr(), 1},
+		{"peak hours", fl.PeakHoursPerDayOr(), 2},
+		{"peak hours given", (&FunctionLoad{PeakHoursPerDay: 6}).PeakHoursPerDayOr(), 6},
+		{"account concurrency", float64(empty.AccountConcurrencyOr()), 1000},
+		{"account concurrency given", float64((&Scenario{AccountConcurrency: 50}).AccountConcurrencyOr()), 50},
+		{"manual detect", empty.Release.ManualDetectMinOr(), 60},
+		{"manual detect given", (&Release{ManualDetectMin: 15}).ManualDetectMinOr(), 15},
 		{"weight", empty.Weight("cost"), 1},
 		{"weight unknown", empty.Weight("nope"), 0},
 		{"regularization", empty.RegularizationOr(), 0.05},
@@ -166,6 +181,9 @@ func TestApplySet(t *testing.T) {
 		"constraints.required_rules=[s3-bucket-versioning-enabled]",
 		"compliance.parameters.lambda-function-settings-check.runtime=nodejs22.x",
 		"regularization=0",
+		"account_concurrency=200",
+		"release.manual_detect_min=15",
+		"workload.functions.myFirstFunction.peak_hours_per_day=8",
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -192,6 +210,10 @@ func TestApplySet(t *testing.T) {
 	if sc.RegularizationOr() != 0 {
 		t.Errorf("regularization=0 not applied: %g", sc.RegularizationOr())
 	}
+	if sc.AccountConcurrencyOr() != 200 || sc.Release.ManualDetectMinOr() != 15 || f.PeakHoursPerDayOr() != 8 {
+		t.Errorf("account_concurrency %d manual_detect_min %g peak_hours_per_day %g",
+			sc.AccountConcurrencyOr(), sc.Release.ManualDetectMinOr(), f.PeakHoursPerDayOr())
+	}
 
 	bad := []struct {
 		set  string
@@ -200,6 +222,9 @@ func TestApplySet(t *testing.T) {
 		{"workload.functions.myFirstFunction.peak_rpz=3", `scenarios: --set: workload.functions.myFirstFunction.peak_rpz: unknown key "peak_rpz"; did you mean "peak_rps"?`},
 		{"workload.functions.myFirstFunction.peak_rps=-3", "scenarios: --set: workload.functions.myFirstFunction.peak_rps: must be greater than 0, got -3"},
 		{"workload.functions.myFirstFunction.peak_rps=fast", `scenarios: --set: workload.functions.myFirstFunction.peak_rps: expected a number, got a string ("fast")`},
+		{"account_concurrency=0", "scenarios: --set: account_concurrency: must be greater than 0, got 0"},
+		{"release.manual_detect_min=-1", "scenarios: --set: release.manual_detect_min: must be greater than 0, got -1"},
+		{"workload.functions.myFirstFunction.peak_hours_per_day=30", "scenarios: --set: workload.functions.myFirstFunction.peak_hours_per_day: a day has 24 hours, got 30"},
 		{"objectives.cost=-1", "scenarios: --set: objectives.cost: a weight must not be negative, got -1"},
 		{"workloads.x=1", `scenarios: --set: workloads: unknown key "workloads"; did you mean "workload"?`},
 		{"nokey", `scenarios: --set: "nokey": expected KEY=VALUE, e.g. workload.functions.GetFunction.peak_rps=400`},

@@ -104,6 +104,7 @@ func (sc *Scenario) validate() error {
 	v.positive("targets.failed_requests_per_release", t.FailedRequestsPerRelease)
 	v.positive("targets.lead_time_min", t.LeadTimeMin)
 	v.nonNeg("regularization", sc.Regularization)
+	v.positive("account_concurrency", float64(sc.AccountConcurrency))
 	c := &sc.Constraints
 	v.nonNeg("constraints.max_cost_usd_month", c.MaxCostUSDMonth)
 	v.nonNeg("constraints.max_latency_p99_ms", c.MaxLatencyP99MS)
@@ -135,6 +136,10 @@ func (v *validator) workload(w *Workload) {
 		v.positive(p+"peak_rps", f.PeakRPS)
 		if mean := f.InvocationsPerMonth / secondsPerMonth; f.PeakRPS > 0 && f.PeakRPS < mean*(1-1e-9) {
 			v.errorf(p+"peak_rps", "%g is below the mean rate of invocations_per_month (%.4g per second); the peak cannot be lower than the mean", f.PeakRPS, mean)
+		}
+		v.positive(p+"peak_hours_per_day", f.PeakHoursPerDay)
+		if f.PeakHoursPerDay > 24 {
+			v.errorf(p+"peak_hours_per_day", "a day has 24 hours, got %g", f.PeakHoursPerDay)
 		}
 		v.nonNeg(p+"duration_ms", f.DurationMS)
 		if f.ReferenceMemoryMB != 0 || v.sc.given(p+"reference_memory_mb") {
@@ -199,6 +204,10 @@ func (v *validator) release(r *Release) {
 	v.unit("release.defect_rate", r.DefectRate)
 	v.unit("release.defect_error_rate", r.DefectErrorRate)
 	v.unitPtr("release.hook_catch_rate", r.HookCatchRate)
+	v.positive("release.manual_detect_min", r.ManualDetectMin)
+	if r.ManualDetectMin > MaxManualDetectMin {
+		v.errorf("release.manual_detect_min", "must be at most %d minutes (a 730-hour month), got %g", MaxManualDetectMin, r.ManualDetectMin)
+	}
 	for _, name := range sortedKeys(r.Custom) {
 		steps := r.Custom[name]
 		p := "release.custom." + name

@@ -81,9 +81,7 @@ func apiLines(u *apiUsage, pool *apiPool, p *Prices, dst []Line) []Line {
 		dst = append(dst, Line{Item: "Messages and connection minutes (WebSocket)", DependsOnUsage: true, Note: noteUsage})
 	case u.known:
 		dst = append(dst, priced(item, u.requests*(1-free), unitPrice, price))
-		if free > 0 {
-			dst = append(dst, freeLine("Requests (free tier)", u.requests*free, freeA))
-		}
+		dst = appendFree(dst, "Requests (free tier)", u.requests*free, freeA, "")
 	default:
 		dst = append(dst, unknown(item, price))
 	}

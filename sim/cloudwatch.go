@@ -35,8 +35,6 @@ func alarmLines(a *infra.Alarm, free float64, p *Prices, dst []Line) []Line {
 		return append(dst, flat("Alarm metrics (high resolution)", n, cw.AlarmHighRes))
 	}
 	dst = append(dst, flat("Alarm metrics (standard resolution)", n*(1-free), cw.AlarmStandard))
-	if free > 0 {
-		dst = append(dst, freeLine("Alarm metrics (free tier)", n*free, cw.FreeAlarms))
-	}
+	dst = appendFree(dst, "Alarm metrics (free tier)", n*free, cw.FreeAlarms, "")
 	return dst
 }

@@ -63,6 +63,19 @@ func freeLine(item string, q float64, a *Allowance) Line {
 	return Line{Item: item, Quantity: q, Unit: a.Unit, Note: "free tier", allow: a}
 }
 
+// appendFree appends a free-tier line of q units (in unit, or the
+// allowance's unit when unit is "") unless q is 0.
+func appendFree(dst []Line, item string, q float64, a *Allowance, unit string) []Line {
+	if !(q > 0) {
+		return dst
+	}
+	l := freeLine(item, q, a)
+	if unit != "" {
+		l.Unit = unit
+	}
+	return append(dst, l)
+}
+
 // freeShare is the share of usage a free allowance covers when it is shared
 // by all resources of the account: min(1, allowance / total). With the free
 // tier off it is 0.

@@ -146,12 +146,8 @@ func tableLines(u *tableUsage, pool *tablePool, p *Prices, dst []Line) []Line {
 			w.Note = r.Note
 		}
 		dst = append(dst, r, w)
-		if pool.freeRCU > 0 {
-			dst = append(dst, freeLine("Read capacity (free tier)", u.rcu*hoursPerMonth*pool.freeRCU, d.FreeRCU))
-		}
-		if pool.freeWCU > 0 {
-			dst = append(dst, freeLine("Write capacity (free tier)", u.wcu*hoursPerMonth*pool.freeWCU, d.FreeWCU))
-		}
+		dst = appendFree(dst, "Read capacity (free tier)", u.rcu*hoursPerMonth*pool.freeRCU, d.FreeRCU, d.RCUHour.Unit)
+		dst = appendFree(dst, "Write capacity (free tier)", u.wcu*hoursPerMonth*pool.freeWCU, d.FreeWCU, d.WCUHour.Unit)
 	} else if u.known {
 		dst = append(dst, flat("Read request units (on-demand)", u.rru, d.RRU), flat("Write request units (on-demand)", u.wru, d.WRU))
 	} else {
@@ -159,9 +155,7 @@ func tableLines(u *tableUsage, pool *tablePool, p *Prices, dst []Line) []Line {
 	}
 	if u.storageKnown {
 		dst = append(dst, flat("Storage", u.storageGB*(1-pool.freeStorage), d.Storage))
-		if pool.freeStorage > 0 {
-			dst = append(dst, freeLine("Storage (free tier)", u.storageGB*pool.freeStorage, d.FreeStorage))
-		}
+		dst = appendFree(dst, "Storage (free tier)", u.storageGB*pool.freeStorage, d.FreeStorage, "")
 	} else {
 		dst = append(dst, unknown("Storage", d.Storage))
 	}

@@ -176,16 +176,12 @@ func lambdaLines(u *lambdaUsage, pool *lambdaPool, p *Prices, alarmFree float64,
 			fr, fd = 0, 0
 		}
 		dst = append(dst, flat("Requests", u.requests*(1-fr), l.Requests))
-		if fr > 0 {
-			dst = append(dst, freeLine("Requests (free tier)", u.requests*fr, l.FreeRequests))
-		}
+		dst = appendFree(dst, "Requests (free tier)", u.requests*fr, l.FreeRequests, "")
 		dst = append(dst, priced(durName, u.gbs*(1-fd), price, dur))
 		if u.initGBs > 0 {
 			dst = append(dst, priced("Duration (INIT of cold starts)", u.initGBs*(1-fd), price, dur))
 		}
-		if fd > 0 {
-			dst = append(dst, freeLine("Duration (free tier)", (u.gbs+u.initGBs)*fd, l.FreeDuration))
-		}
+		dst = appendFree(dst, "Duration (free tier)", (u.gbs+u.initGBs)*fd, l.FreeDuration, "")
 		if u.pcGBs > 0 {
 			dst = append(dst, flat("Duration (provisioned concurrency)", u.pcGBs, pcDur))
 		}
@@ -197,17 +193,13 @@ func lambdaLines(u *lambdaUsage, pool *lambdaPool, p *Prices, alarmFree float64,
 	switch {
 	case u.logKnown:
 		dst = append(dst, priced("Logs ingestion", u.logGB*(1-pool.logShare), pool.logPrice, cw.LogsIngestion))
-		if pool.logShare > 0 {
-			dst = append(dst, freeLine("Logs ingestion (free tier)", u.logGB*pool.logShare, cw.FreeLogs))
-		}
+		dst = appendFree(dst, "Logs ingestion (free tier)", u.logGB*pool.logShare, cw.FreeLogs, "")
 	default:
 		dst = append(dst, unknown("Logs ingestion", cw.LogsIngestion))
 	}
 	if u.alarmMetrics > 0 {
 		dst = append(dst, flat("Deployment alarms (standard resolution)", u.alarmMetrics*(1-alarmFree), cw.AlarmStandard))
-		if alarmFree > 0 {
-			dst = append(dst, freeLine("Deployment alarms (free tier)", u.alarmMetrics*alarmFree, cw.FreeAlarms))
-		}
+		dst = appendFree(dst, "Deployment alarms (free tier)", u.alarmMetrics*alarmFree, cw.FreeAlarms, "")
 	}
 	return dst
 }

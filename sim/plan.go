@@ -81,7 +81,13 @@ func Compile(sp *genome.Space, sc *scenarios.Scenario) (*Plan, error) {
 	if _, err := perf.Compile(base, sc); err != nil {
 		return nil, err
 	}
-	p.computed.Latency = true
+	// Latency, errors and availability need traffic: with no function
+	// workload they are not computed rather than a perfect 0 ms.
+	for i := range p.cost.fns {
+		if p.cost.fns[i].known {
+			p.computed.Latency = true
+		}
+	}
 	if p.comp, err = compliance.Compile(sp.Template, base, sc, nil); err != nil {
 		return nil, err
 	}

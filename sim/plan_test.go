@@ -3,6 +3,7 @@ package sim
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math"
 	"slices"
 	"testing"
@@ -225,5 +226,40 @@ func TestSeedBill(t *testing.T) {
 			}
 			t.Fatalf("no resource %s", tc.resource)
 		})
+	}
+}
+
+// TestEvaluatorsConcurrent: evaluators of one Plan run in parallel and agree.
+func TestEvaluatorsConcurrent(t *testing.T) {
+	p := seedPlan(t)
+	sp := p.Space()
+	want := make([]Metrics, len(sp.Genes))
+	e := p.NewEvaluator()
+	g := sp.Current()
+	for i := range sp.Genes {
+		g[i] = (g[i] + 1) % len(sp.Genes[i].Values)
+		e.Evaluate(g, &want[i])
+	}
+	done := make(chan error, 4)
+	for w := 0; w < 4; w++ {
+		go func() {
+			e := p.NewEvaluator()
+			g := sp.Current()
+			var m Metrics
+			for i := range sp.Genes {
+				g[i] = (g[i] + 1) % len(sp.Genes[i].Values)
+				e.Evaluate(g, &m)
+				if m != want[i] {
+					done <- fmt.Errorf("gene %d: %+v, want %+v", i, m, want[i])
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	for w := 0; w < 4; w++ {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
 	}
 }

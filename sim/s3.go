@@ -118,12 +118,10 @@ func bucketLines(u *bucketUsage, pool *bucketPool, p *Prices, dst []Line) []Line
 	} else {
 		dst = append(dst, unknown("PUT, COPY, POST, LIST requests", s.Put), unknown("GET, SELECT and other requests", s.Get))
 	}
-	if pool.freeStorage > 0 && u.storedGB() > 0 {
-		dst = append(dst, freeLine("Storage (free tier)", u.storedGB()*pool.freeStorage, s.FreeStorage))
-	}
-	if in.CallsKnown && (pool.freeGet > 0 || pool.freePut > 0) {
-		dst = append(dst, freeLine("PUT requests (free tier)", nonNeg(in.Puts)*pool.freePut, s.FreePut),
-			freeLine("GET requests (free tier)", nonNeg(in.Gets)*pool.freeGet, s.FreeGet))
+	dst = appendFree(dst, "Storage (free tier)", u.storedGB()*pool.freeStorage, s.FreeStorage, "")
+	if in.CallsKnown {
+		dst = appendFree(dst, "PUT requests (free tier)", nonNeg(in.Puts)*pool.freePut, s.FreePut, "")
+		dst = appendFree(dst, "GET requests (free tier)", nonNeg(in.Gets)*pool.freeGet, s.FreeGet, "")
 	}
 	if b.Versioning {
 		if in.StorageKnown && in.OverwriteKnown {
@@ -161,9 +159,7 @@ func bucketLines(u *bucketUsage, pool *bucketPool, p *Prices, dst []Line) []Line
 		}
 		if in.CallsKnown {
 			dst = append(dst, flat(item, u.kmsRequests*(1-pool.freeKMS), p.KMS.Requests))
-			if pool.freeKMS > 0 {
-				dst = append(dst, freeLine("KMS requests (free tier)", u.kmsRequests*pool.freeKMS, p.KMS.FreeRequests))
-			}
+			dst = appendFree(dst, "KMS requests (free tier)", u.kmsRequests*pool.freeKMS, p.KMS.FreeRequests, "")
 		} else {
 			dst = append(dst, unknown(item, p.KMS.Requests))
 		}

@@ -49,8 +49,6 @@ func queueLines(q *infra.Queue, in *queueInput, free float64, p *Prices, dst []L
 	}
 	r := queueRequests(in)
 	dst = append(dst, flat(item, r*(1-free), price))
-	if free > 0 {
-		dst = append(dst, freeLine("Requests (free tier)", r*free, p.SQS.FreeRequests))
-	}
+	dst = appendFree(dst, "Requests (free tier)", r*free, p.SQS.FreeRequests, "")
 	return dst
 }

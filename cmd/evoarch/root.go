@@ -94,6 +94,7 @@ func addCommands(root *cobra.Command, ios *IO, g *globalOptions) {
 		newCheckCmd(ios, nil),
 		newRolloutCmd(ios, nil),
 		newEvaluateCmd(ios, nil),
+		newEvolveCmd(ios, nil),
 	)
 }
 

@@ -11,8 +11,20 @@ type Obj []Field
 
 // Edit is one change to a template.
 //
-// Value may be nil (with Delete), bool, int, float64, string, []any, Obj, or
-// *Value. An intrinsic is an Obj with one field: Obj{{"Ref", "MyKey"}}.
+// Value may be nil (with Delete), bool, int, int64, float64, string,
+// []string, []any, Obj, map[string]any (written in sorted key order) or
+// *Value (its data; tags are written as !Ref / !GetAtt / !Sub short forms or
+// Fn:: long forms). An intrinsic is an Obj with one field:
+// Obj{{"Ref", "MyKey"}}.
+//
+// Path elements name map keys; a decimal element indexes an existing list
+// element (a scalar in it can be replaced, a map in it gets keys), but list
+// elements are not added or deleted one by one: replace the whole list. An
+// edit cannot reach inside an intrinsic function (a property written as
+// !If [...] is replaced whole, not merged into). Paths are under the
+// resource's own Properties, never under Globals: a property the function
+// inherits from Globals is set on the function, where SAM's merge gives it
+// precedence (maps merge key by key; lists concatenate, Globals first).
 type Edit struct {
 	// Resource is the logical ID the edit applies to.
 	Resource string

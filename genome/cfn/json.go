@@ -15,6 +15,8 @@ type lineIndex struct {
 	starts []int // byte offset of each line's first byte
 	// cache of the last conversion, for sequential access on long lines
 	lastLine, lastOff, lastCol int
+	// cache of the last offset conversion
+	offLine, offCol, offOff int
 }
 
 func newLineIndex(src []byte) *lineIndex {
@@ -65,21 +67,27 @@ func (li *lineIndex) pos(off int) Pos {
 }
 
 // offset returns the byte offset of a 1-based line and rune column, or -1.
+// Conversions in increasing order on one line continue from the last one,
+// so a long single-line flow collection costs linear time.
 func (li *lineIndex) offset(p Pos) int {
 	if p.Line < 1 || p.Line > len(li.starts) {
 		return -1
 	}
-	i := li.starts[p.Line-1]
+	i, c := li.starts[p.Line-1], 1
 	if p.Line == 1 && len(li.src) >= 3 && string(li.src[:3]) == "\ufeff" {
 		i = 3
 	}
-	for c := 1; c < p.Col; c++ {
+	if li.offLine == p.Line && li.offCol <= p.Col {
+		i, c = li.offOff, li.offCol
+	}
+	for ; c < p.Col; c++ {
 		if i >= len(li.src) || li.src[i] == '\n' {
 			return -1
 		}
 		_, n := utf8.DecodeRune(li.src[i:])
 		i += n
 	}
+	li.offLine, li.offCol, li.offOff = p.Line, p.Col, i
 	return i
 }
 
@@ -176,6 +184,7 @@ func (p *jsonParser) value(depth int, path string) (*Value, error) {
 				return nil, err
 			}
 			keyEnd := p.i
+			keyPos := p.li.pos(keyOff) // before the value: conversions go forward
 			kp := joinPath(path, key)
 			p.ws()
 			if p.i >= len(p.src) || p.src[p.i] != ':' {
@@ -187,7 +196,7 @@ func (p *jsonParser) value(depth int, path string) (*Value, error) {
 			if err != nil {
 				return nil, err
 			}
-			e.KeyPos = p.li.pos(keyOff)
+			e.KeyPos = keyPos
 			e.src.keyOff, e.src.keyEnd = keyOff, keyEnd
 			if old, dup := v.Fields[key]; dup {
 				return nil, &Error{File: p.path, Pos: e.KeyPos, Path: kp, Key: key,

@@ -89,8 +89,12 @@ func Parse(path string, src []byte) (*Template, error) {
 	if root == nil || root.Kind == Null {
 		return nil, &Error{File: path, Msg: "the template is empty"}
 	}
-	if root.Kind != Map {
-		return nil, &Error{File: path, Pos: root.Pos, Msg: fmt.Sprintf("a template must be a mapping with a Resources section, not a %s", root.Kind)}
+	if root.Kind != Map || root.Tag != "" {
+		what := root.Kind.String()
+		if root.Tag != "" {
+			what = root.Tag + " value"
+		}
+		return nil, &Error{File: path, Pos: root.Pos, Msg: fmt.Sprintf("a template must be a mapping with a Resources section, not a %s", what)}
 	}
 	t.Root = root
 	if err := t.build(); err != nil {
@@ -158,6 +162,7 @@ func (c *yamlConv) value(n *yaml.Node, depth int, path string, flow bool) (*Valu
 		return nil, c.errAt(n, path, "YAML anchors (&%s) are not supported in templates", n.Anchor)
 	}
 	pos := Pos{n.Line, n.Column}
+	off := c.li.offset(pos) // before the children: conversions go forward
 	flow = flow || n.Style&yaml.FlowStyle != 0
 	var v *Value
 	switch n.Kind {
@@ -186,12 +191,13 @@ func (c *yamlConv) value(n *yaml.Node, depth int, path string, flow bool) (*Valu
 			if k.Value == "<<" && k.Tag == "!!merge" {
 				return nil, c.errAt(k, kp, "YAML merge keys are not supported in templates")
 			}
+			keyOff := c.li.offset(Pos{k.Line, k.Column}) // before the value: conversions go forward
 			ev, err := c.value(e, depth+1, kp, flow)
 			if err != nil {
 				return nil, err
 			}
 			ev.KeyPos = Pos{k.Line, k.Column}
-			ev.src.keyOff = c.li.offset(ev.KeyPos)
+			ev.src.keyOff = keyOff
 			if old, dup := v.Fields[k.Value]; dup {
 				return nil, &Error{File: c.path, Pos: ev.KeyPos, Path: kp, Key: k.Value,
 					Msg: fmt.Sprintf("duplicate key %q (first at %s)", k.Value, old.KeyPos)}
@@ -202,7 +208,6 @@ func (c *yamlConv) value(n *yaml.Node, depth int, path string, flow bool) (*Valu
 	default:
 		return nil, c.errAt(n, path, "unsupported YAML node")
 	}
-	off := c.li.offset(pos)
 	v.src = srcInfo{ok: off >= 0, off: off, tagOff: off, end: -1, keyOff: -1, flow: flow}
 	switch {
 	case n.Style&yaml.DoubleQuotedStyle != 0:

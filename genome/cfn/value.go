@@ -5,7 +5,19 @@
 // Short-form tags are mapped the way the SAM CLI maps them
 // (aws-sam-cli samcli/yamlhelper.py, intrinsics_multi_constructor): !Ref X
 // becomes {"Ref": X}, !Condition X becomes {"Condition": X}, and any other
-// !Tag becomes {"Fn::Tag": value}; !GetAtt "A.B" becomes ["A", "B"].
+// !Tag becomes {"Fn::Tag": value}; !GetAtt "A.B" becomes ["A", "B"]. Plain
+// yes/no/on/off read as booleans, as PyYAML (YAML 1.1) reads them; unquoted
+// dates stay text. Unknown tags (!Rain::Embed) and Fn::ForEach are kept.
+//
+// A Resource's Properties are effective: SAM Globals merged as
+// samtranslator's globals.py merges them (Value.From "Globals"), and a
+// property that is exactly !Ref P, P a parameter with a Default, replaced by
+// the Default (From "Parameter", Orig the !Ref). SAM's implicit resources
+// (ServerlessRestApi, <Fn>Alias<Name>, <Fn>DeploymentGroup, permissions,
+// ...) follow the declared ones with Implicit set.
+//
+// Template.Apply writes edits back into the original bytes (see write.go);
+// bad input of any kind is an *Error with file:line:col and key path.
 package cfn
 
 import (

@@ -47,15 +47,38 @@ func (t *Template) Apply(edits []Edit) ([]byte, error) {
 			return nil, &Error{File: t.Path, Path: editPath(e), Msg: err.Error()}
 		}
 	}
+	out, err := t.write(edits, true)
+	if err == nil && !equalValue(out.Root, want) {
+		err = &Error{File: t.Path, Msg: "the changed template does not hold the intended data (a writer limitation)"}
+	}
+	if err != nil {
+		// Batching is an optimisation: redo the edits one at a time.
+		out, err = t.write(edits, false)
+		if err != nil {
+			return nil, err
+		}
+		if !equalValue(out.Root, want) {
+			return nil, &Error{File: t.Path, Msg: "the changed template does not hold the intended data (a writer limitation)"}
+		}
+	}
+	return out.Src, nil
+}
+
+// write makes the edits on the text and returns the parsed result. With
+// batch, edits are grouped so that one parse serves several: a group holds
+// edits of distinct top-level properties (or distinct resources), no
+// deletes of properties next to others, and no edit of a whole resource
+// unless alone; groups whose splices overlap are split again.
+func (t *Template) write(edits []Edit, batch bool) (*Template, error) {
 	cur := t
 	for start := 0; start < len(edits); {
-		// A batch holds edits to distinct resources, so their splices never
-		// overlap; an edit of a whole resource goes alone.
 		end := start + 1
-		seen := map[string]bool{edits[start].Resource: true}
-		if len(edits[start].Path) > 0 {
-			for end < len(edits) && len(edits[end].Path) > 0 && !seen[edits[end].Resource] {
-				seen[edits[end].Resource] = true
+		if batch && len(edits[start].Path) > 0 {
+			seen := map[string]bool{}
+			key := func(e Edit) string { return e.Resource + "\x00" + e.Path[0] }
+			seen[key(edits[start])] = true
+			for end < len(edits) && len(edits[end].Path) > 0 && !seen[key(edits[end])] {
+				seen[key(edits[end])] = true
 				end++
 			}
 		}
@@ -73,6 +96,14 @@ func (t *Template) Apply(edits []Edit) ([]byte, error) {
 			}
 			sp = append(sp, s...)
 		}
+		if end-start > 1 && overlapping(sp) {
+			end = start + 1
+			sp = sp[:0]
+			for _, s := range mustSplices(w, edits[start]) {
+				s.order = start
+				sp = append(sp, s)
+			}
+		}
 		out := applySplices(cur.Src, sp)
 		next, err := Parse(t.Path, out)
 		if err != nil {
@@ -81,10 +112,35 @@ func (t *Template) Apply(edits []Edit) ([]byte, error) {
 		cur = next
 		start = end
 	}
-	if !equalValue(cur.Root, want) {
-		return nil, &Error{File: t.Path, Msg: "the changed template does not hold the intended data (a writer limitation)"}
+	return cur, nil
+}
+
+// mustSplices recomputes one edit's splices (it succeeded once already).
+func mustSplices(w *writer, e Edit) []splice {
+	val, _ := toValue(e.Value, 0)
+	s, _ := w.edit(fullPath(e), val, e.Delete)
+	return s
+}
+
+// overlapping reports whether splices from different edits touch: regions
+// that overlap, or an insertion point inside or at the edge of another's
+// region.
+func overlapping(sp []splice) bool {
+	for i := range sp {
+		for j := range sp {
+			a, b := sp[i], sp[j]
+			if i == j || a.order == b.order {
+				continue
+			}
+			if a.off == a.end && b.off == b.end {
+				continue // two insertions at one point keep edit order
+			}
+			if a.off <= b.end && b.off <= a.end {
+				return true
+			}
+		}
 	}
-	return cur.Src, nil
+	return false
 }
 
 func fullPath(e Edit) []string {
@@ -734,6 +790,9 @@ func (w *writer) insert(m *Value, key string, val *Value) ([]splice, error) {
 	}
 	lastV := m.Fields[m.Keys[len(m.Keys)-1]]
 	first := m.Fields[m.Keys[0]]
+	if m.Tag != "" || first.src.keyOff < 0 || lastV.src.keyOff < 0 {
+		return nil, fmt.Errorf("cannot locate the keys of the map that gets %s", key)
+	}
 	owner := w.col(first.src.keyOff)
 	end := w.valueEnd(lastV, w.col(lastV.src.keyOff))
 	if end < 0 {
@@ -761,6 +820,9 @@ func (w *writer) insertFlow(m *Value, key string, val *Value) ([]splice, error) 
 		return []splice{{off: open + 1, end: close, text: w.eol + inner + member + w.renderFlow(val, inner) + w.eol + base}}, nil
 	}
 	lastV := m.Fields[m.Keys[len(m.Keys)-1]]
+	if m.Tag != "" || lastV.src.keyOff < 0 {
+		return nil, fmt.Errorf("cannot locate the keys of the map that gets %s", key)
+	}
 	end := w.valueEnd(lastV, 0)
 	if end < 0 {
 		return nil, fmt.Errorf("cannot locate the end of %s", m.Keys[len(m.Keys)-1])
@@ -789,6 +851,9 @@ func (w *writer) deleteEntry(chain []step) ([]splice, error) {
 		if k == s.key {
 			idx = i
 		}
+	}
+	if idx < 0 || v.src.keyOff < 0 || m.Tag != "" {
+		return nil, fmt.Errorf("cannot locate key %s", s.key)
 	}
 	if w.json || m.src.flow {
 		end := w.valueEnd(v, 0)

@@ -1,7 +1,7 @@
 package report
 
 import (
-	"sort"
+	"math"
 	"strconv"
 
 	"github.com/evoarch/evoarch/plots"
@@ -113,22 +113,54 @@ func costSeries(r *Run) (ids []string, today, rec []float64) {
 	return ids, today, rec
 }
 
+// sensitivityObjectives are the objectives the sensitivity chart shows,
+// with the direction that is better.
+var sensitivityObjectives = []struct {
+	name, label string
+	higher      bool
+}{
+	{"cost_usd_month", "cost", false}, {"latency_p99_ms", "p99 latency", false},
+	{"error_rate", "errors", false}, {"compliance", "compliance", true},
+	{"deploy_risk", "deploy risk", false}, {"complexity", "complexity", false},
+}
+
+// sensitivitySeries turns each changed gene's objective deltas into
+// improvements (positive is better) scaled by the largest improvement or
+// loss of that objective over the genes, so objectives in different units
+// share one axis: 1 is the gene that helps that objective most.
 func sensitivitySeries(r *Run) (genes, objs []string, deltas [][]float64) {
-	seen := map[string]bool{}
+	var rows []Sensitivity
 	for _, s := range r.Sensitivity {
-		for k := range s.Effects {
-			if !seen[k] {
-				seen[k] = true
-				objs = append(objs, k)
-			}
+		if s.Changed {
+			rows = append(rows, s)
 		}
 	}
-	sort.Strings(objs)
-	for _, s := range r.Sensitivity {
+	if len(rows) == 0 {
+		return nil, nil, nil
+	}
+	scale := make([]float64, len(sensitivityObjectives))
+	for _, s := range rows {
+		for j, o := range sensitivityObjectives {
+			scale[j] = math.Max(scale[j], math.Abs(s.Objectives[o.name]))
+		}
+	}
+	for j, o := range sensitivityObjectives {
+		if scale[j] > 0 {
+			objs = append(objs, o.label)
+		}
+	}
+	for _, s := range rows {
 		genes = append(genes, s.Gene)
-		row := make([]float64, len(objs))
-		for j, o := range objs {
-			row[j] = s.Effects[o]
+		var row []float64
+		for j, o := range sensitivityObjectives {
+			if scale[j] == 0 {
+				continue
+			}
+			d := s.Objectives[o.name] / scale[j]
+			if !o.higher {
+				d = -d
+			}
+			row = append(row, d)
 		}
 		deltas = append(deltas, row)
 	}

@@ -26,9 +26,7 @@ type Run struct {
 	Roadmap     []Step     `json:"roadmap"`
 	Pareto      []Point    `json:"pareto"`
 	History     []Gen      `json:"history"`
-	// Sensitivity: for each gene of the best variant that differs from
-	// today, the change of each objective's contribution when that gene
-	// alone returns to today's value (added key).
+	// Sensitivity: what each gene of the best variant buys (added key).
 	Sensitivity []Sensitivity `json:"sensitivity,omitempty"`
 	// Rollout is the rollout comparison of the best variant (added key).
 	Rollout *Rollout `json:"rollout,omitempty"`
@@ -180,10 +178,14 @@ type Gen struct {
 	Diversity   float64 `json:"diversity"`
 }
 
-// Sensitivity is one gene's effect on each objective's contribution.
+// Sensitivity is what one gene of the best variant buys: the fitness and
+// each objective's change between the best variant and the best with that
+// gene set back (evolve's one-at-a-time sensitivity).
 type Sensitivity struct {
-	Gene    string             `json:"gene"`
-	Effects map[string]float64 `json:"effects"`
+	Gene       string             `json:"gene"`
+	Changed    bool               `json:"changed"`
+	Fitness    float64            `json:"fitness"`
+	Objectives map[string]float64 `json:"objectives"`
 }
 
 // Rollout is the rollout comparison (INTERFACE.md "rollout" JSON).

@@ -75,7 +75,7 @@ func (m *Model) Eval(st *infra.State, out *Result) {
 	// 4. The unreserved pool, shared by every function without a
 	// reservation (multi-class Erlang loss: one blocking for all). Peaks
 	// are taken to coincide.
-	pool := max(accountConcurrency-reserved, minUnreserved)
+	pool := m.unreservedPool(reserved)
 	for r := range m.poolBlock {
 		m.poolBlock[r] = erlangB(poolLoad[r], pool)
 	}
@@ -117,6 +117,13 @@ func (m *Model) Eval(st *infra.State, out *Result) {
 	if userRate > 0 {
 		app.P50MS, app.P95MS, app.P99MS = percentiles(m.comps)
 	}
+}
+
+// unreservedPool is the concurrency left to functions without a
+// reservation: the account limit minus the reservations, never below
+// minUnreserved (nor above the account limit).
+func (m *Model) unreservedPool(reserved int) int {
+	return max(m.accountConc-reserved, min(minUnreserved, m.accountConc))
 }
 
 // evalLoad computes a function's DynamoDB retries, offered concurrency,

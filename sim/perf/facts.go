@@ -16,11 +16,13 @@ const (
 	// give (aws-facts.md 3.1 [V]).
 	maxThreads = 6
 
-	// accountConcurrency is the default regional concurrency limit
-	// (aws-facts.md 3.1 [V]: "1,000, adjustable").
-	accountConcurrency = 1000
+	// The account's regional concurrency limit is the scenario's
+	// account_concurrency (scenarios.DefaultAccountConcurrency, 1,000,
+	// aws-facts.md 3.1 [V], when not given).
 	// minUnreserved: "you can reserve all of the unreserved pool except 100"
-	// (aws-facts.md 3.1 [V]); the shared pool never drops below it.
+	// (aws-facts.md 3.1 [V]); the shared pool never drops below it, nor
+	// below the whole account limit when that is smaller ("New accounts may
+	// have lower limits", 3.1 [V]).
 	minUnreserved = 100
 	// scaleStep and scaleStepS: "1,000 execution environment instances every
 	// 10 seconds" per function (aws-facts.md 3.2 [V], since Nov 2023).
@@ -98,11 +100,10 @@ const (
 )
 
 const (
-	// peakHoursPerDay is the model's traffic shape: the peak rate lasts this
-	// many hours a day and the rest of the day runs at the rate that keeps
-	// the monthly total (invocations_per_month). A modelling choice of this
-	// package, no AWS source: two busy hours a day. [U]
-	peakHoursPerDay = 2
+	// The peak lasts the scenario's workload.functions.X.peak_hours_per_day
+	// hours a day (scenarios.DefaultPeakHoursPerDay, 2, when not given) and
+	// the rest of the day runs at the rate that keeps the monthly total
+	// (invocations_per_month).
 	// peakMaxShare bounds the requests the peak carries: a peak_rps far
 	// above the mean is a short burst, not hours of traffic. Half. [U]
 	peakMaxShare = 0.5

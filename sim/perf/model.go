@@ -10,7 +10,7 @@ import (
 )
 
 // Traffic regimes: the day is split into a peak, at the scenario's peak_rps
-// for peakHoursPerDay hours, and the off-peak rest at the rate that keeps
+// for peak_hours_per_day hours (scenarios.FunctionLoad.PeakHoursPerDayOr), and the off-peak rest at the rate that keeps
 // invocations_per_month. Every rate below is computed in both and weighted
 // by the share of requests each carries.
 const (
@@ -44,6 +44,9 @@ type Model struct {
 	comps []comp // nComp per function, the application's mixture
 	// poolBlock is the unreserved pool's blocking per regime (scratch).
 	poolBlock [2]float64
+	// accountConc is the account's regional concurrency limit, in
+	// execution environments (scenario account_concurrency).
+	accountConc int
 }
 
 // fnModel is one function's workload and the scratch of its evaluation.
@@ -136,8 +139,10 @@ func Compile(st *infra.State, sc *scenarios.Scenario) (*Model, error) {
 		comps:    make([]comp, nComp*len(st.Functions)),
 	}
 	var wl scenarios.Workload
+	m.accountConc = scenarios.DefaultAccountConcurrency
 	if sc != nil {
 		wl = sc.Workload
+		m.accountConc = sc.AccountConcurrencyOr()
 	}
 	for i := range st.Tables {
 		tm := &m.tables[i]
@@ -228,7 +233,7 @@ func (fm *fnModel) compile(st *infra.State, f *infra.Function, fl *scenarios.Fun
 		v float64
 	}{{"invocations_per_month", fl.InvocationsPerMonth}, {"peak_rps", fl.PeakRPS}, {"duration_ms", fl.DurationMS},
 		{"reference_memory_mb", fl.ReferenceMemoryMB}, {"arm64_speed", fl.Arm64Speed}, {"duration_cv", fl.DurationCV},
-		{"idle_lifetime_min", fl.IdleLifetimeMin}, {"package_mb", fl.PackageMB}} {
+		{"idle_lifetime_min", fl.IdleLifetimeMin}, {"package_mb", fl.PackageMB}, {"peak_hours_per_day", fl.PeakHoursPerDay}} {
 		if c.v < 0 || math.IsNaN(c.v) || math.IsInf(c.v, 0) {
 			return fmt.Errorf("%s%s: %g must be a finite number >= 0", key, c.n, c.v)
 		}
@@ -286,10 +291,14 @@ func (fm *fnModel) compile(st *infra.State, f *infra.Function, fl *scenarios.Fun
 	fm.has = true
 	fm.rate = fl.MeanRPS()
 	pk := math.Max(fl.PeakRPSOr(), fm.rate)
-	// Peak for peakHoursPerDay, off-peak at the rate that keeps the mean;
-	// a peak that would carry more than peakMaxShare of the requests lasts
-	// less.
-	tp := float64(peakHoursPerDay) / 24
+	// Peak for peak_hours_per_day, off-peak at the rate that keeps the
+	// mean; a peak that would carry more than peakMaxShare of the requests
+	// lasts less.
+	hours := fl.PeakHoursPerDayOr()
+	if hours > 24 || math.IsNaN(hours) {
+		return fmt.Errorf("%speak_hours_per_day: %g is not in (0, 24]", key, hours)
+	}
+	tp := hours / 24
 	if pk*tp > peakMaxShare*fm.rate {
 		tp = peakMaxShare * fm.rate / pk
 	}

@@ -151,7 +151,7 @@ func MonteCarlo(m *Model, st *infra.State, seed int64, n int) *Result {
 						}
 					}
 				}
-				throttled = poolBusy >= max(accountConcurrency-reservedSum(st), minUnreserved)
+				throttled = poolBusy >= m.unreservedPool(reservedSum(st))
 			}
 			if record {
 				sf.invocations++

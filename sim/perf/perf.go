@@ -7,11 +7,13 @@
 //
 // Units: times in milliseconds, rates in requests per second, concurrency in
 // execution environments (erlangs), every other rate a share in [0, 1].
-// Traffic has two regimes: the peak (peak_rps) for 2 hours a day, or less
-// when that would carry over half of the requests, and the off-peak rest at
-// the rate that keeps invocations_per_month. Every figure is computed in
-// both and weighted by the share of requests each carries (facts.go
-// peakHoursPerDay, peakMaxShare). Latency percentiles are quantiles of a
+// Traffic has two regimes: the peak (peak_rps) for peak_hours_per_day hours
+// a day (default 2), or less when that would carry over half of the
+// requests, and the off-peak rest at the rate that keeps
+// invocations_per_month. Every figure is computed in both and weighted by
+// the share of requests each carries (facts.go peakMaxShare). Functions
+// without reserved concurrency share the account's account_concurrency
+// (default 1,000) less the reservations. Latency percentiles are quantiles of a
 // mixture of shifted lognormals (warm, cold, retried, cache hits), found by
 // safeguarded Newton steps; throttled synchronous requests fail fast and
 // count only in the error rate. Every constant's source is in facts.go.

@@ -304,3 +304,84 @@ func BenchmarkMonteCarlo(b *testing.B) {
 		MonteCarlo(m, st, 1, 10000)
 	}
 }
+
+// TestPeakHoursPerDay: the peak lasts workload.functions.X.peak_hours_per_day
+// (default 2 hours), capped where it would carry over peakMaxShare of the
+// requests.
+func TestPeakHoursPerDay(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		hours float64 // scenario value, 0 = not given
+		want  float64 // peak share of the day
+	}{
+		{"default", 0, scenarios.DefaultPeakHoursPerDay / 24},
+		{"1 hour", 1, 1.0 / 24},
+		{"4 hours", 4, 4.0 / 24},
+		// 12 h at 3x the mean would carry 150% of the requests: the peak
+		// lasts peakMaxShare / 3 of the day instead.
+		{"capped", 12, peakMaxShare / 3},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			sc := testScenario(1e7, 100)
+			fl := sc.Workload.Functions["Fn"]
+			fl.PeakRPS = 3 * fl.MeanRPS()
+			fl.PeakHoursPerDay = tt.hours
+			m, _ := eval(t, testState(), sc)
+			fm := &m.fns[0]
+			if got := fm.timeShare[peak]; math.Abs(got-tt.want) > 1e-12 {
+				t.Errorf("peak share of the day %g, want %g", got, tt.want)
+			}
+			// The regimes keep the month's requests.
+			if got := fm.rates[peak]*fm.timeShare[peak] + fm.rates[offPeak]*fm.timeShare[offPeak]; !within(got, fm.rate, 1e-12) {
+				t.Errorf("mean rate %g, want %g", got, fm.rate)
+			}
+		})
+	}
+	sc := testScenario(1e7, 100)
+	sc.Workload.Functions["Fn"].PeakHoursPerDay = 25
+	if _, err := Compile(testState(), sc); err == nil {
+		t.Error("peak_hours_per_day 25 compiled")
+	}
+}
+
+// TestAccountConcurrency: functions without a reservation share the
+// scenario's account_concurrency (default 1,000); an account limit below
+// 100 is the whole pool (aws-facts.md 3.1 "New accounts may have lower
+// limits").
+func TestAccountConcurrency(t *testing.T) {
+	st := testState()
+	_, out := eval(t, st, testScenario(1e8, 200))
+	peakN := out.Functions[0].PeakConcurrency
+	if out.Functions[0].ThrottleRate > 1e-9 {
+		t.Fatalf("throttles %.6f under the default account limit", out.Functions[0].ThrottleRate)
+	}
+	if peakN >= 100 {
+		t.Fatalf("peak concurrency %.1f: the test needs it under 100", peakN)
+	}
+	for _, tt := range []struct {
+		name     string
+		limit    int
+		throttle bool
+	}{
+		{"default", 0, false},
+		{"ample", 5000, false},
+		{"half the peak", int(peakN / 2), true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			sc := testScenario(1e8, 200)
+			sc.AccountConcurrency = tt.limit
+			m, out := eval(t, st, sc)
+			f := out.Functions[0]
+			if got := f.ThrottleRate > 0.05; got != tt.throttle {
+				t.Errorf("limit %d, peak concurrency %.1f: throttle rate %.4f", tt.limit, peakN, f.ThrottleRate)
+			}
+			if !tt.throttle {
+				return
+			}
+			mc := MonteCarlo(m, st, 5, 30000)
+			if got, want := f.ThrottleRate, mc.Functions[0].ThrottleRate; !within(got, want, 0.15) {
+				t.Errorf("Erlang B throttle rate %.4f, Monte Carlo %.4f", got, want)
+			}
+		})
+	}
+}

@@ -3,13 +3,6 @@ package rollout
 import "github.com/evoarch/evoarch/scenarios"
 
 const (
-	// ManualDetectMin is how long, in minutes, a defect that no alarm or
-	// hook stopped serves all traffic before people notice and roll back.
-	// A project choice, not an AWS fact: the "less than one hour" time to
-	// restore service of the DORA State of DevOps reports' elite performers
-	// [U]. The scenario has no key for it yet (release.manual_detect_min is
-	// proposed).
-	ManualDetectMin = 60.0
 	// addedAlarmUSDMonth is the price of one standard-resolution alarm
 	// metric, USD per month (aws-facts.md 1.6 [V-ic]).
 	addedAlarmUSDMonth = 0.10
@@ -34,7 +27,7 @@ func readRelease(sc *scenarios.Scenario) releaseModel {
 		DefectErrorRate: r.DefectErrorRateOr(),
 		// The same rate applies to PostTraffic hooks (package doc).
 		HookCatchRate:   r.HookCatchRateOr(true),
-		ManualDetectMin: ManualDetectMin,
+		ManualDetectMin: r.ManualDetectMinOr(),
 	}
 }
 

@@ -71,7 +71,8 @@
 //     on whole minutes) and otherwise an underestimate of detection.
 //   - PostTraffic hook (AfterAllowTraffic): runs when the shift is over and
 //     catches the defect with hook_catch_rate, rolling back at the lead time.
-//   - Otherwise the defect is found by people: ManualDetectMin minutes after
+//   - Otherwise the defect is found by people: release.manual_detect_min
+//     minutes (scenarios.DefaultManualDetectMin, 60, when not given) after
 //     the shift ends, at 100% traffic, then rolled back.
 //
 // Rollback returns all traffic to the old version (aws-facts.md section 5).

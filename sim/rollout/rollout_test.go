@@ -82,7 +82,7 @@ func TestLeadTimes(t *testing.T) {
 
 func TestHandComputed(t *testing.T) {
 	// 1 request/s, defect_error_rate 0.2 (default): 0.2 errors/s at full
-	// traffic. Manual detection after 60 min (ManualDetectMin).
+	// traffic. Manual detection after 60 min (scenarios.DefaultManualDetectMin).
 	st, sc := oneFunction(infra.AllAtOnce, perSecond)
 	got := eval(t, st, sc)
 	want := FunctionResult{Type: "AllAtOnce", LeadTimeMin: 0, DetectProbability: 0,
@@ -110,6 +110,31 @@ func TestHandComputed(t *testing.T) {
 	want.FailedRequestsPerMonth = want.ExpectedFailedRequests * 0.1 * 4
 	if !resultsNear(got, want, 1e-9) {
 		t.Errorf("Canary with alarm:\n got %+v\nwant %+v", got, want)
+	}
+}
+
+// TestManualDetectMin: release.manual_detect_min sets how long an
+// undetected defect serves all traffic (AllAtOnce: the whole blast radius),
+// in the closed form and the Monte Carlo reference alike.
+func TestManualDetectMin(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		min  float64 // scenario value, 0 = not given
+		want float64 // minutes at full traffic
+	}{
+		{"default", 0, scenarios.DefaultManualDetectMin},
+		{"15 minutes", 15, 15},
+		{"a day", 1440, 1440},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			st, sc := oneFunction(infra.AllAtOnce, perSecond)
+			sc.Release.ManualDetectMin = tt.min
+			got := eval(t, st, sc)
+			// 1 request/s x defect_error_rate 0.2 x 60 s per minute.
+			if want := 0.2 * 60 * tt.want; !near(got.ExpectedFailedRequests, want, 1e-9) || !near(got.TimeToDetectMin, tt.want, 1e-9) {
+				t.Errorf("failed requests %g, time to detect %g; want %g, %g", got.ExpectedFailedRequests, got.TimeToDetectMin, want, tt.want)
+			}
+		})
 	}
 }
 
