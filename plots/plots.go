@@ -207,15 +207,19 @@ func Roadmap(steps []RoadmapStep) (*Chart, error) {
 	l.Color, sc.GlyphStyle.Color = blue, blue
 	l.Width = vg.Points(1.5)
 	p.Add(l, sc)
-	lb, err := plotter.NewLabels(plotter.XYLabels{XYs: pts, Labels: labels})
-	if err != nil {
-		return nil, fmt.Errorf("plots: roadmap: %w", err)
+	// Step labels fit beside the points of a short roadmap; a long one
+	// keeps only the versions (the report's table names every step).
+	if len(steps) <= 8 {
+		lb, err := plotter.NewLabels(plotter.XYLabels{XYs: pts, Labels: labels})
+		if err != nil {
+			return nil, fmt.Errorf("plots: roadmap: %w", err)
+		}
+		lb.Offset = vg.Point{X: vg.Points(4), Y: vg.Points(4)}
+		for i := range lb.TextStyle {
+			lb.TextStyle[i].Font.Size = font.Length(8)
+		}
+		p.Add(lb)
 	}
-	lb.Offset = vg.Point{X: vg.Points(4), Y: vg.Points(4)}
-	for i := range lb.TextStyle {
-		lb.TextStyle[i].Font.Size = font.Length(8)
-	}
-	p.Add(lb)
 	p.NominalX(names...)
 	p.X.Max = float64(len(steps)-1) + 0.8 // room for the last label
 	pad := (p.Y.Max-p.Y.Min)*0.1 + 1e-3
