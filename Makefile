@@ -19,7 +19,7 @@ test-short:
 ## bench: speed and allocation benchmarks (figures are ratios against a baseline in the same run)
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 1x -count 1 ./genome/... ./sim/... ./evolve/... | tee bench.txt
-	$(GO) test -run '^$$' -bench . -benchmem ./sim/... ./evolve/...
+	$(GO) test -run '^$$' -bench . -benchmem ./genome/... ./sim/... ./evolve/...
 
 ## bench-search: search quality (GA against exhaustive, random and hill climbing)
 bench-search:

@@ -28,16 +28,20 @@ type batcher struct {
 	visit func(g genome.Genome, m *sim.Metrics)
 }
 
+// newBatcher returns a batcher on the evaluator's batch buffers, which
+// grow as genomes are added and are reused by the next batcher: one
+// batcher is in use at a time, flushed before the next is made.
 func newBatcher(ev *evaluator, visit func(genome.Genome, *sim.Metrics)) *batcher {
-	b := &batcher{ev: ev, visit: visit, gs: make([]genome.Genome, batchSize),
-		out: make([]sim.Metrics, batchSize), ok: make([]bool, batchSize)}
-	for i := range b.gs {
-		b.gs[i] = make(genome.Genome, ev.l.n)
-	}
-	return b
+	return &batcher{ev: ev, visit: visit, gs: ev.bgs, out: ev.bout, ok: ev.bok}
 }
 
 func (b *batcher) add(g genome.Genome) {
+	if b.n == len(b.gs) {
+		b.gs = append(b.gs, make(genome.Genome, b.ev.l.n))
+		b.out = append(b.out, sim.Metrics{})
+		b.ok = append(b.ok, false)
+		b.ev.bgs, b.ev.bout, b.ev.bok = b.gs, b.out, b.ok
+	}
 	copy(b.gs[b.n], g)
 	b.n++
 	if b.n == batchSize {
@@ -87,9 +91,28 @@ func analyse(ev *evaluator, o Options, res *Result) {
 		notes = append(notes, "the next change beats the search's best variant, so it is the best")
 	}
 	res.Roadmap, notes = roadmap(ev, o, res, notes)
+	if len(nc.Changes) > 0 && len(res.Roadmap) > 0 && distance(nc.Genome, res.Roadmap[0].Genome) != 0 {
+		keeps := "does not keep it"
+		if sharesChange(res.Baseline, nc.Genome, res.Best) {
+			keeps = "keeps it only in part"
+		}
+		notes = append(notes, fmt.Sprintf("the next change gains most in one step (%+.4f), but the best variant found %s, so the roadmap starts with another step (%+.4f)",
+			nc.Delta, keeps, res.Roadmap[0].Delta))
+	}
 	res.RoadmapNote = strings.Join(notes, "; ")
 	res.BestChanges = l.changes(res.Baseline, res.Best)
 	res.Sensitivity = sensitivity(ev, res)
+}
+
+// sharesChange reports whether target takes any of the values next moved
+// away from base.
+func sharesChange(base, next, target genome.Genome) bool {
+	for _, i := range diffGenes(base, next) {
+		if target[i] == next[i] {
+			return true
+		}
+	}
+	return false
 }
 
 // neighbourhoodSize is the number of variants differing from a genome on
@@ -157,8 +180,9 @@ func nextChange(ev *evaluator, o Options, base genome.Genome, baseM *sim.Metrics
 		bt.flush()
 	} else {
 		// Start from the best variant the search met within k genes.
-		for j, key := range ev.keys {
-			g := decodeKey(key)
+		g := make(genome.Genome, l.n)
+		for j := range ev.entries {
+			ev.entryGenome(g, j)
 			if d := distance(g, base); d >= 1 && d <= k {
 				b.offer(g, &ev.entries[j])
 			}
@@ -479,7 +503,11 @@ func phrase(g *genome.Gene, a, b int) string {
 		}
 		return fmt.Sprintf("auto-scales %s at %s%% target utilisation", r, show(to))
 	case genome.APIType:
-		return fmt.Sprintf("moves %s to a %s API", r, show(to))
+		article := "a" // "a REST API"
+		if show(to) == "HTTP" {
+			article = "an" // read letter by letter: "an HTTP API"
+		}
+		return fmt.Sprintf("moves %s to %s %s API", r, article, show(to))
 	case genome.CacheSize:
 		if to == nil {
 			return "removes " + r + "'s cache"

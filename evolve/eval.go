@@ -99,19 +99,26 @@ type evaluator struct {
 	// own genome, which every result needs).
 	force bool
 
-	cache   map[string]int32
+	pack    packing
+	cache   *memo
 	entries []sim.Metrics
-	keys    []string // keys[i] is the genome of entries[i], in evaluation order
-	keybuf  []byte
+	// genes holds the genome of entries[i] at genes[i*n:(i+1)*n] (n genes,
+	// in evaluation order): one flat arena, no allocation per entry.
+	genes []uint16
 
 	best        genome.Genome
 	bestMetrics sim.Metrics
 	haveBest    bool
 	archive     *archive
 
+	// buffers of the analysis' batchers (newBatcher)
+	bgs  []genome.Genome
+	bout []sim.Metrics
+	bok  []bool
+
 	// scratch of evalBatch
 	miss    []int
-	missIdx map[string]int
+	missIdx *memo
 	tmp     []sim.Metrics
 }
 
@@ -122,8 +129,8 @@ func newEvaluator(ctx context.Context, l *layout, newFn func() func(genome.Genom
 	if workers < 1 {
 		workers = 1
 	}
-	ev := &evaluator{ctx: ctx, l: l, workers: workers, budget: budget,
-		cache: make(map[string]int32), missIdx: make(map[string]int)}
+	ev := &evaluator{ctx: ctx, l: l, workers: workers, budget: budget, pack: newPacking(l.size)}
+	ev.cache, ev.missIdx = newMemo(&ev.pack), newMemo(&ev.pack)
 	ev.fns = make([]func(genome.Genome, *sim.Metrics), workers)
 	for i := range ev.fns {
 		ev.fns[i] = newFn()
@@ -167,24 +174,23 @@ const parallelMin = 32
 // and ok[i] is false for the rest. Results do not depend on ev.workers.
 func (ev *evaluator) evalBatch(gs []genome.Genome, out []sim.Metrics, ok []bool) {
 	ev.miss = ev.miss[:0]
-	clear(ev.missIdx)
+	ev.missIdx.reset()
 	rem := ev.remaining()
-	// dup[i] >= 0 marks a genome equal to an earlier miss of the batch.
 	for i, g := range gs {
 		ok[i] = false
-		ev.keybuf = appendKey(ev.keybuf[:0], g)
-		if j, hit := ev.cache[string(ev.keybuf)]; hit {
+		if j, hit := ev.cache.get(g); hit {
 			out[i] = ev.entries[j]
 			ok[i] = true
 			continue
 		}
-		if _, seen := ev.missIdx[string(ev.keybuf)]; seen {
+		// A genome equal to an earlier miss of the batch is filled below.
+		if _, seen := ev.missIdx.get(g); seen {
 			continue
 		}
 		if len(ev.miss) >= rem {
 			continue
 		}
-		ev.missIdx[string(ev.keybuf)] = len(ev.miss)
+		ev.missIdx.put(g, int32(len(ev.miss)))
 		ev.miss = append(ev.miss, i)
 	}
 	n := len(ev.miss)
@@ -214,8 +220,7 @@ func (ev *evaluator) evalBatch(gs []genome.Genome, out []sim.Metrics, ok []bool)
 		if ok[i] {
 			continue
 		}
-		ev.keybuf = appendKey(ev.keybuf[:0], g)
-		if k, seen := ev.missIdx[string(ev.keybuf)]; seen {
+		if k, seen := ev.missIdx.get(g); seen {
 			out[i] = ev.tmp[k]
 			ok[i] = true
 		}
@@ -249,14 +254,22 @@ func (ev *evaluator) run(n int, f func(w, a, b int)) {
 	wg.Wait()
 }
 
+// entryGenome writes the genome of entries[j] into dst.
+func (ev *evaluator) entryGenome(dst genome.Genome, j int) {
+	n := ev.l.n
+	for i, v := range ev.genes[j*n : (j+1)*n] {
+		dst[i] = int(v)
+	}
+}
+
 // record stores a new evaluation: cache, best so far, Pareto archive.
 func (ev *evaluator) record(g genome.Genome, m *sim.Metrics) {
 	if len(ev.entries) < maxCache {
-		ev.keybuf = appendKey(ev.keybuf[:0], g)
-		key := string(ev.keybuf)
-		ev.cache[key] = int32(len(ev.entries))
+		ev.cache.put(g, int32(len(ev.entries)))
 		ev.entries = append(ev.entries, *m)
-		ev.keys = append(ev.keys, key)
+		for _, v := range g {
+			ev.genes = append(ev.genes, uint16(v))
+		}
 	}
 	ev.offer(g, m)
 }

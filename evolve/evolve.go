@@ -14,8 +14,9 @@
 //   - "ga" (default): a genetic algorithm on github.com/MaxHalford/eaopt with a
 //     custom elitist model, tournament selection, uniform crossover that
 //     changes only the receiving genome, domain-respecting mutation, the
-//     template's own genome in the first population, parallel evaluation and
-//     an early stop on stagnation.
+//     template's own genome in the first population, parallel evaluation,
+//     restarts with a one-gene local search from the best variant when the
+//     search stalls, and an early stop on stagnation.
 //   - "nsga2": NSGA-II as a custom eaopt Model over Options.Objectives
 //     (default cost, p99 latency, compliance), with its own Pareto archive,
 //     the hypervolume per generation and a recommended compromise point.
@@ -95,8 +96,9 @@ type Options struct {
 	// MaxChange is K, the number of genes one next-change or roadmap step
 	// may change; default 1.
 	MaxChange int
-	// Objectives are the nsga2 objectives (ObjectiveNames()); default
-	// cost, latency, compliance.
+	// Objectives are the Pareto objectives (ObjectiveNames()): nsga2
+	// searches by them, every algorithm keeps the front of what it
+	// evaluated over them; default cost, latency, compliance.
 	Objectives []string
 	// Workers is the number of evaluation goroutines; 0 means GOMAXPROCS.
 	Workers int
@@ -105,7 +107,8 @@ type Options struct {
 	// NeighbourhoodLimit bounds the exact next-change enumeration; default 200,000.
 	NeighbourhoodLimit int
 	// Stagnation stops ga and nsga2 after this many generations without
-	// improvement (of the best fitness; of the hypervolume for nsga2); default 25.
+	// improvement (of the best fitness; of the hypervolume for nsga2);
+	// default 100, so the default 100 generations run to the end.
 	Stagnation int
 	// Progress, when set, is called after each generation (from the
 	// goroutine that called Run).
@@ -239,11 +242,14 @@ type Result struct {
 	// RoadmapNote says when a roadmap step had to bundle genes, or when
 	// the roadmap reached a variant better than the search's best.
 	RoadmapNote string `json:"roadmap_note,omitempty"`
-	// Objectives names the Pareto objectives (nsga2, exhaustive).
+	// Objectives names the Pareto objectives.
 	Objectives []string `json:"objectives,omitempty"`
-	// Pareto is the non-dominated set of the evaluated feasible variants
-	// (nsga2; exhaustive: the true front), sorted by the first objective.
-	Pareto     []Point     `json:"pareto"`
+	// Pareto is the non-dominated set, over Objectives, of the feasible
+	// variants the search evaluated (exhaustive: the true front), sorted by
+	// the first objective. nsga2 searches for it; the other algorithms
+	// keep it as a by-product.
+	Pareto []Point `json:"pareto"`
+	// Compromise is the front point the run recommends as a trade-off.
 	Compromise *Compromise `json:"compromise,omitempty"`
 	// Reference is the hypervolume reference point (nsga2), in Objectives order.
 	Reference   []float64     `json:"reference,omitempty"`
@@ -353,10 +359,10 @@ func Run(ctx context.Context, p Problem, opts Options) (*Result, error) {
 		}
 	}
 	ev := newEvaluator(ctx, l, p.New, o.Workers, o.Budget)
-	if o.Algorithm == NSGA2 || o.Algorithm == Exhaustive {
-		ev.archive = newArchive(objs)
-		res.Objectives = objectiveNames(objs)
-	}
+	// Every algorithm keeps the Pareto archive of what it evaluated, so a
+	// report can draw the trade-offs of any run; nsga2 also searches by it.
+	ev.archive = newArchive(objs)
+	res.Objectives = objectiveNames(objs)
 	// The template's own genome is always evaluated first.
 	ev.force = true
 	base, ok := ev.evalOne(l.current)
@@ -401,10 +407,8 @@ func Run(ctx context.Context, p Problem, opts Options) (*Result, error) {
 	}
 	res.Best = cloneGenome(ev.best)
 	res.BestMetrics = ev.bestMetrics
-	if ev.archive != nil {
-		res.Pareto = ev.archive.points()
-		res.Compromise = compromise(res.Pareto, objs)
-	}
+	res.Pareto = ev.archive.points()
+	res.Compromise = compromise(res.Pareto, objs)
 	// Analysis: never cut short by the budget or the context.
 	ev.analysis = true
 	analyse(ev, o, res)

@@ -625,6 +625,13 @@ func TestStepWords(t *testing.T) {
 			t.Errorf("step %v: label %q summary %q; want %q, %q", c.set, st.Label, st.Summary, c.label, c.summary)
 		}
 	}
+	api := &genome.Gene{Name: "Api.Type", Resource: "Api", Attr: genome.APIType, Kind: genome.Choice, Values: []any{"REST", "HTTP"}}
+	if got := phrase(api, 0, 1); got != "moves Api to an HTTP API" {
+		t.Errorf("REST to HTTP reads %q", got)
+	}
+	if got := phrase(api, 1, 0); got != "moves Api to a REST API" {
+		t.Errorf("HTTP to REST reads %q", got)
+	}
 	// Removing a feature is labelled by what it saves.
 	g := cloneGenome(l.current)
 	g[8] = 1
@@ -633,5 +640,31 @@ func TestStepWords(t *testing.T) {
 	synthEval(l.current, &off)
 	if st := makeStep(ev, g, &on, l.current, &off); st.Label != "Lower cost" {
 		t.Errorf("turning versioning off labelled %q", st.Label)
+	}
+}
+
+// TestRoadmapNoteWhenNextChangeIsOffTheRoad: the best single step (A) is
+// not part of the best variant (B and C), so the roadmap starts elsewhere
+// and says why.
+func TestRoadmapNoteWhenNextChangeIsOffTheRoad(t *testing.T) {
+	sp := &genome.Space{}
+	for _, n := range []string{"A", "B", "C"} {
+		sp.Genes = append(sp.Genes, genome.Gene{Name: "R." + n, Resource: "R", Kind: genome.Switch, Values: []any{false, true}})
+	}
+	fitness := map[[3]int]float64{{1, 0, 0}: 0.9, {0, 1, 0}: 0.5, {0, 1, 1}: 1.0, {0, 0, 1}: 0.1, {1, 1, 1}: 0.2}
+	p := Problem{Space: sp, New: func() func(genome.Genome, *sim.Metrics) {
+		return func(g genome.Genome, m *sim.Metrics) {
+			*m = sim.Metrics{Feasible: true, Fitness: fitness[[3]int{g[0], g[1], g[2]}]}
+		}
+	}}
+	r := mustRun(t, p, Options{Algorithm: Exhaustive})
+	if got := r.NextChange.Changes; len(got) != 1 || got[0].Gene != "R.A" {
+		t.Fatalf("next change %v, want R.A", got)
+	}
+	if len(r.Roadmap) != 2 || r.Roadmap[0].Changes[0].Gene != "R.B" {
+		t.Fatalf("roadmap %+v, want B then C", r.Roadmap)
+	}
+	if !strings.Contains(r.RoadmapNote, "the best variant found does not keep it, so the roadmap starts with another step (+0.5000)") {
+		t.Errorf("roadmap note %q", r.RoadmapNote)
 	}
 }

@@ -29,10 +29,14 @@ type search struct {
 	stale int
 	// restarted is the value of stale at the last restart.
 	restarted int
+	// seen is dedupe's scratch.
+	seen *memo
 }
 
 // restartEvery is the number of generations without improvement after which
-// the ga keeps its elite and replaces the rest of the population with
+// the ga keeps its elite, adds the best variant's improving one-gene
+// neighbours (a memetic step: a converged population one step from a
+// better variant takes it) and replaces the rest of the population with
 // random variants: a converged population cannot discover a block of genes
 // that pays only as a whole, and fresh variants crossed with the elite can.
 const restartEvery = 5
@@ -142,6 +146,36 @@ func (s *search) initial(n int, rng *rand.Rand) []genome.Genome {
 	return gs
 }
 
+// neighbours evaluates every variant one free gene away from in and
+// returns the best k of them that rank above it (fewer when fewer do, none
+// when the budget is spent).
+func (s *search) neighbours(in eaopt.Individual, k int, rng *rand.Rand) eaopt.Individuals {
+	base := in.Genome.(*gaGenome)
+	var indis eaopt.Individuals
+	for _, i := range s.l.free {
+		for v := 0; v < s.l.size[i]; v++ {
+			if v == base.g[i] {
+				continue
+			}
+			g := cloneGenome(base.g)
+			g[i] = v
+			indis = append(indis, eaopt.NewIndividual(&gaGenome{g: g, s: s}, rng))
+		}
+	}
+	s.evaluate(indis)
+	sortIndis(indis)
+	out := indis[:0]
+	for _, x := range indis {
+		if len(out) == k {
+			break
+		}
+		if xg := x.Genome.(*gaGenome); xg.ok && better(&xg.met, &base.met) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
 // immigrants returns k evaluated random individuals.
 func (s *search) immigrants(k int, rng *rand.Rand) eaopt.Individuals {
 	indis := make(eaopt.Individuals, k)
@@ -166,20 +200,21 @@ func sortIndis(indis eaopt.Individuals) {
 }
 
 // dedupe keeps the first of each distinct evaluated genome, in order.
-func dedupe(indis eaopt.Individuals) eaopt.Individuals {
-	seen := make(map[string]bool, len(indis))
+func (s *search) dedupe(indis eaopt.Individuals) eaopt.Individuals {
+	if s.seen == nil {
+		s.seen = newMemo(&s.ev.pack)
+	}
+	s.seen.reset()
 	out := indis[:0:0]
-	var key []byte
 	for _, in := range indis {
 		x := in.Genome.(*gaGenome)
 		if !x.ok {
 			continue
 		}
-		key = appendKey(key[:0], x.g)
-		if seen[string(key)] {
+		if _, dup := s.seen.get(x.g); dup {
 			continue
 		}
-		seen[string(key)] = true
+		s.seen.put(x.g, 0)
 		out = append(out, in)
 	}
 	return out
@@ -219,9 +254,12 @@ func (m *gaModel) Apply(pop *eaopt.Population) error {
 	if m.s.restartDue() {
 		keep := max(1, int(eliteShare*float64(n)))
 		pool = append(pool, pop.Individuals[:keep]...)
-		pool = append(pool, m.s.immigrants(n-keep, pop.RNG)...)
+		// Memetic step: the best variant's one-gene neighbours, so a
+		// population stuck one step from a better variant takes that step.
+		pool = append(pool, m.s.neighbours(pop.Individuals[0], keep, pop.RNG)...)
+		pool = append(pool, m.s.immigrants(max(0, n-len(pool)), pop.RNG)...)
 		sortIndis(pool)
-		pool = dedupe(pool)
+		pool = m.s.dedupe(pool)
 	} else {
 		tmp := eaopt.Population{Individuals: append(eaopt.Individuals(nil), pop.Individuals...), RNG: pop.RNG}
 		if err := m.inner.Apply(&tmp); err != nil {
@@ -230,12 +268,12 @@ func (m *gaModel) Apply(pop *eaopt.Population) error {
 		m.s.evaluate(tmp.Individuals)
 		pool = append(append(pool, pop.Individuals...), tmp.Individuals...)
 		sortIndis(pool)
-		pool = dedupe(pool)
+		pool = m.s.dedupe(pool)
 	}
 	if len(pool) < n && !m.s.ev.exhausted() {
 		pool = append(pool, m.s.immigrants(n-len(pool), pop.RNG)...)
 		sortIndis(pool)
-		pool = dedupe(pool)
+		pool = m.s.dedupe(pool)
 	}
 	// Too few distinct variants (a tiny space or a spent budget): repeat the best.
 	for i := 0; len(pool) < n; i++ {

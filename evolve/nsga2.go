@@ -249,10 +249,10 @@ func (m *nsgaModel) Apply(pop *eaopt.Population) error {
 	m.s.evaluate(tmp.Individuals)
 	pool := append(append(eaopt.Individuals(nil), pop.Individuals...), tmp.Individuals...)
 	sortIndis(pool) // a fixed order before dedupe: the first copy is kept
-	pool = dedupe(pool)
+	pool = m.s.dedupe(pool)
 	if len(pool) < n && !m.s.ev.exhausted() {
 		pool = append(pool, m.s.immigrants(n-len(pool), pop.RNG)...)
-		pool = dedupe(pool)
+		pool = m.s.dedupe(pool)
 	}
 	for i := 0; len(pool) < n; i++ {
 		pool = append(pool, pool[i%max(1, len(pool))].Clone(pop.RNG))

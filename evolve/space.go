@@ -232,15 +232,6 @@ func appendKey(buf []byte, g genome.Genome) []byte {
 	return buf
 }
 
-// decodeKey is the genome of a memo-cache key.
-func decodeKey(key string) genome.Genome {
-	g := make(genome.Genome, len(key)/2)
-	for i := range g {
-		g[i] = int(key[2*i]) | int(key[2*i+1])<<8
-	}
-	return g
-}
-
 // lessGenome orders genomes lexicographically (a deterministic tie-break).
 func lessGenome(a, b genome.Genome) bool {
 	for i := range a {

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/evoarch/evoarch/genome/cfn"
@@ -52,7 +53,53 @@ func checkRoundTrip(t *testing.T, name string, sp *Space, g Genome, out []byte) 
 			t.Errorf("%s: gene %s reads back %v, applied %v", name, sp.Genes[i].Name, got, want)
 		}
 	}
+	enc, err := sp.Encode(tp)
+	if err != nil {
+		t.Errorf("%s: encode the written template: %v", name, err)
+		return tp
+	}
+	for i := range sp.Genes {
+		if sp.Active(g, i) && enc[i] != g[i] {
+			t.Errorf("%s: gene %s encodes as %v, applied %v", name, sp.Genes[i].Name, sp.Value(enc, i), sp.Value(g, i))
+		}
+	}
 	return tp
+}
+
+func TestEncode(t *testing.T) {
+	fn := samHead + "  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: python3.12\n"
+	sp := derive(t, fn)
+	for _, tc := range []struct {
+		name, src string
+		set       map[string]any // the genes the other version changes
+		err       string         // substring of the error; "" for none
+	}{
+		{"the same template", fn, nil, ""},
+		{"memory and timeout written by hand", fn + "      MemorySize: 1769\n      Timeout: 60\n", map[string]any{"Fn.MemorySize": 1769, "Fn.Timeout": 60}, ""},
+		{"a value off the ladder", fn + "      MemorySize: 333\n", nil, "Fn.MemorySize: value 333 is not one of {128|256|"},
+		{"the value became an intrinsic", fn + "      Timeout: !Ref T\n", nil, "Fn.Timeout: the value is an intrinsic function"},
+		{"the resource is gone", samHead + "  Other:\n    Type: AWS::Serverless::Function\n", nil, "gene Fn.MemorySize: it has no such gene"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			g, err := sp.Encode(parse(t, tc.src))
+			if tc.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.err) {
+					t.Fatalf("got %v, want an error with %q", err, tc.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := sp.ParseAssignments(tc.set)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if Distance(g, want) != 0 {
+				t.Errorf("encoded %v, want %v", sp.Changes(sp.Current(), g), sp.Changes(sp.Current(), want))
+			}
+		})
+	}
 }
 
 // TestApplyCorpus applies the current genome and random genomes to every

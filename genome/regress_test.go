@@ -41,7 +41,7 @@ func TestGlobalsAndApplyRegressions(t *testing.T) {
 		{name: "architectures without Globals",
 			src:    samHead + fn("      Architectures: [x86_64]\n"),
 			set:    map[string]any{"Fn.Architectures": "arm64"},
-			output: []string{`Architectures: ["arm64"]`}},
+			output: []string{`Architectures: [arm64]`}},
 		{name: "read capacity of a table without ProvisionedThroughput",
 			src:    samHead + "  T:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      KeySchema: []\n",
 			set:    map[string]any{"T.ProvisionedThroughput.ReadCapacityUnits": "100"},

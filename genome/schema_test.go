@@ -22,6 +22,30 @@ import (
 type validator struct {
 	sam       *jsonschema.Schema
 	providers map[string]*jsonschema.Schema // by resource type
+	// samResources validates one SAM resource alone (so a problem the
+	// template had already in another resource cannot hide a new one), by
+	// type: sam.schema.json's definition of the type's Resource.
+	samResources map[string]*jsonschema.Schema
+	// passThrough validates the properties SAM passes to a CloudFormation
+	// resource, which sam.schema.json leaves unconstrained (../shared/schemas
+	// README, "SAM coverage"), by "<SAM type>.<property>".
+	passThrough map[string]*jsonschema.Schema
+}
+
+// samPassThrough lists, for each SAM type, the properties the genes write
+// that SAM passes through unchanged, and the provider schema (and property)
+// that constrains each: a function's to AWS::Lambda::Function, its
+// ProvisionedConcurrencyConfig to the AWS::Lambda::Alias SAM creates
+// (aws-facts.md §6), a SimpleTable's to AWS::DynamoDB::Table, an Api's cache
+// to its AWS::ApiGateway::Stage.
+var samPassThrough = map[string][][2]string{
+	"AWS::Serverless::Function": {
+		{"MemorySize", "aws-lambda-function"}, {"Timeout", "aws-lambda-function"},
+		{"Architectures", "aws-lambda-function"}, {"ReservedConcurrentExecutions", "aws-lambda-function"},
+		{"Runtime", "aws-lambda-function"}, {"ProvisionedConcurrencyConfig", "aws-lambda-alias"},
+	},
+	"AWS::Serverless::SimpleTable": {{"ProvisionedThroughput", "aws-dynamodb-table"}, {"SSESpecification", "aws-dynamodb-table"}},
+	"AWS::Serverless::Api":         {{"CacheClusterSize", "aws-apigateway-stage"}, {"CacheClusterEnabled", "aws-apigateway-stage"}},
 }
 
 var (
@@ -136,7 +160,8 @@ func newValidator(dir string) (*validator, error) {
 		}
 		return url, nil
 	}
-	v := &validator{providers: map[string]*jsonschema.Schema{}}
+	v := &validator{providers: map[string]*jsonschema.Schema{}, samResources: map[string]*jsonschema.Schema{}, passThrough: map[string]*jsonschema.Schema{}}
+	urls := map[string]string{}
 	files, _ := filepath.Glob(filepath.Join(dir, "cloudformation", "aws-*.json"))
 	if len(files) == 0 {
 		return nil, fmt.Errorf("no provider schemas in %s", dir)
@@ -151,6 +176,7 @@ func newValidator(dir string) (*validator, error) {
 			return nil, fmt.Errorf("%s: %w", f, err)
 		}
 		v.providers[providerType(filepath.Base(f))] = sch
+		urls[providerType(filepath.Base(f))] = url
 	}
 	url, err := load(filepath.Join(dir, "sam", "sam.schema.json"))
 	if err != nil {
@@ -158,6 +184,23 @@ func newValidator(dir string) (*validator, error) {
 	}
 	if v.sam, err = c.Compile(url); err != nil {
 		return nil, fmt.Errorf("sam schema: %w", err)
+	}
+	for _, typ := range []string{"Api", "Function", "HttpApi", "SimpleTable", "StateMachine", "LayerVersion", "Application"} {
+		def := url + "#/definitions/samtranslator__internal__schema_source__aws_serverless_" + strings.ToLower(typ) + "__Resource"
+		if v.samResources["AWS::Serverless::"+typ], err = c.Compile(def); err != nil {
+			return nil, fmt.Errorf("sam schema, %s: %w", typ, err)
+		}
+	}
+	for typ, props := range samPassThrough {
+		for _, p := range props {
+			pu, ok := urls[p[1]]
+			if !ok {
+				return nil, fmt.Errorf("no provider schema %s for %s.%s", p[1], typ, p[0])
+			}
+			if v.passThrough[typ+"."+p[0]], err = c.Compile(pu + "#/properties/" + p[0]); err != nil {
+				return nil, fmt.Errorf("%s.%s: %w", typ, p[0], err)
+			}
+		}
 	}
 	return v, nil
 }
@@ -169,7 +212,9 @@ func providerType(file string) string { return strings.TrimSuffix(file, ".json")
 func typeKey(typ string) string { return strings.ToLower(strings.ReplaceAll(typ, "::", "-")) }
 
 // problems validates a template and returns its problems by where they are:
-// "" for the SAM schema on the whole template, else the resource ID.
+// "" for the SAM schema on the whole template, the resource ID for a
+// resource (its provider schema, or its SAM definition), "<ID>.<Property>"
+// for a property SAM passes through.
 func (v *validator) problems(tp *cfn.Template) map[string]string {
 	out := map[string]string{}
 	doc := tp.Root.Interface()
@@ -180,6 +225,21 @@ func (v *validator) problems(tp *cfn.Template) map[string]string {
 	}
 	for _, r := range tp.Resources {
 		if r.Implicit || r.Raw == nil {
+			continue
+		}
+		if sch := v.samResources[r.Type]; sch != nil {
+			if err := sch.Validate(r.Raw.Interface()); err != nil {
+				out[r.ID] = err.Error()
+			}
+			for _, p := range samPassThrough[r.Type] {
+				pv := r.Raw.Get("Properties", p[0])
+				if pv == nil {
+					continue
+				}
+				if err := v.passThrough[r.Type+"."+p[0]].Validate(pv.Interface()); err != nil {
+					out[r.ID+"."+p[0]] = err.Error()
+				}
+			}
 			continue
 		}
 		sch := v.providers[typeKey(r.Type)]
@@ -207,4 +267,38 @@ func newProblems(before, after map[string]string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// TestValidatorCatches makes sure the validator used by the apply tests can
+// fail: each broken resource below must be reported where it is, and the
+// sound template must pass.
+func TestValidatorCatches(t *testing.T) {
+	v := loadValidator(t)
+	fn := func(props string) string {
+		return samHead + "  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: python3.12\n      Handler: a.b\n      CodeUri: s3://b/k\n" + props
+	}
+	for _, tc := range []struct {
+		name, src, where string // where: "" means no problem at all
+	}{
+		{"sound", fn("      MemorySize: 1769\n      Timeout: 900\n      AutoPublishAlias: live\n      ProvisionedConcurrencyConfig:\n        ProvisionedConcurrentExecutions: 5\n      DeploymentPreference:\n        Type: AllAtOnce\n        Alarms: [!Ref A]\n"), ""},
+		{"timeout over 900 s", fn("      Timeout: 901\n"), "Fn.Timeout"},
+		{"memory not a number", fn("      MemorySize: lots\n"), "Fn.MemorySize"},
+		{"provisioned concurrency without its count", fn("      ProvisionedConcurrencyConfig: {}\n"), "Fn.ProvisionedConcurrencyConfig"},
+		{"unknown DeploymentPreference key", fn("      DeploymentPreference:\n        Type: AllAtOnce\n        Kind: x\n"), "Fn"},
+		{"simple table throughput without writes", samHead + "  T:\n    Type: AWS::Serverless::SimpleTable\n    Properties:\n      ProvisionedThroughput: {ReadCapacityUnits: 5}\n", "T.ProvisionedThroughput"},
+		{"bucket encryption algorithm", "Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketEncryption:\n        ServerSideEncryptionConfiguration:\n          - ServerSideEncryptionByDefault: {SSEAlgorithm: rot13}\n", "B"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := v.problems(parse(t, tc.src))
+			if tc.where == "" {
+				if len(got) > 0 {
+					t.Errorf("problems in a sound template: %v", got)
+				}
+				return
+			}
+			if _, ok := got[tc.where]; !ok {
+				t.Errorf("no problem reported at %q: %v", tc.where, got)
+			}
+		})
+	}
 }

@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/evoarch/evoarch/genome/cfn"
 )
 
 // Size returns the number of variants the unpinned genes span: the product
@@ -28,6 +30,39 @@ func (sp *Space) Current() Genome {
 		g[i] = sp.Genes[i].Current
 	}
 	return g
+}
+
+// Encode returns the genome of another version of the space's template (a
+// candidate, or what Apply wrote): for each gene, the index of the value t
+// holds, read as Derive reads it. A gene t does not have (its resource is
+// gone, or its value became an intrinsic function) or whose value is not
+// in the gene's domain is an error that names the gene.
+func (sp *Space) Encode(t *cfn.Template) (Genome, error) {
+	other, err := Derive(t, nil)
+	if err != nil {
+		return nil, err
+	}
+	g := make(Genome, len(sp.Genes))
+	for i := range sp.Genes {
+		gene := &sp.Genes[i]
+		j, ok := other.Gene(gene.Name)
+		if !ok {
+			why := "it has no such gene"
+			for _, s := range other.Skipped {
+				if s.Name == gene.Name {
+					why = s.Reason
+				}
+			}
+			return nil, fmt.Errorf("genome: %s: gene %s: %s", t.Path, gene.Name, why)
+		}
+		v := other.Genes[j].CurrentValue()
+		k, ok := gene.index(v)
+		if !ok {
+			return nil, fmt.Errorf("genome: %s: gene %s: value %s is not one of {%s}", t.Path, gene.Name, formatValue(v), gene.valueList())
+		}
+		g[i] = k
+	}
+	return g, nil
 }
 
 // Gene returns the index of the named gene.

@@ -9,6 +9,7 @@ import (
 	"image/gif"
 	"math"
 
+	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	vgdraw "gonum.org/v1/plot/vg/draw"
@@ -47,12 +48,26 @@ func PopulationGIF(frames []Frame, delay int) ([]byte, error) {
 	if math.IsInf(minX, 0) {
 		return nil, ErrNoData
 	}
+	// An axis spanning more than a decade (a first generation of random
+	// variants next to a converged population) is logarithmic, so the late
+	// generations do not shrink to a dot.
+	logX, logY := minX > 0 && maxX > 10*minX, minY > 0 && maxY > 10*minY
 	padX, padY := (maxX-minX)*0.05+1e-9, (maxY-minY)*0.05+1e-9
 	anim := &gif.GIF{}
 	for _, f := range frames {
 		p := newPlot(fmt.Sprintf("Population, generation %d", f.Generation), "cost (USD per month)", "p99 latency (ms)")
 		p.X.Min, p.X.Max = minX-padX, maxX+padX
 		p.Y.Min, p.Y.Max = minY-padY, maxY+padY
+		if logX {
+			p.X.Scale, p.X.Tick.Marker = plot.LogScale{}, plot.LogTicks{Prec: -1}
+			p.X.Min, p.X.Max = minX/1.2, maxX*1.2
+			p.X.Label.Text = "cost (USD per month, log scale)"
+		}
+		if logY {
+			p.Y.Scale, p.Y.Tick.Marker = plot.LogScale{}, plot.LogTicks{Prec: -1}
+			p.Y.Min, p.Y.Max = minY/1.2, maxY*1.2
+			p.Y.Label.Text = "p99 latency (ms, log scale)"
+		}
 		for _, pt := range f.Points {
 			s, err := plotter.NewScatter(plotter.XYs{{X: finite(pt.CostUSDMonth), Y: finite(pt.LatencyP99MS)}})
 			if err != nil {

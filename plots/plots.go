@@ -36,6 +36,8 @@ type Chart struct {
 	// Title is the figure's caption.
 	Title string
 	p     *plot.Plot
+	// height overrides Height for charts that grow with their data.
+	height vg.Length
 }
 
 // PNG renders the chart as PNG bytes.
@@ -45,7 +47,11 @@ func (c *Chart) PNG() ([]byte, error) { return c.render("png") }
 func (c *Chart) SVG() ([]byte, error) { return c.render("svg") }
 
 func (c *Chart) render(format string) ([]byte, error) {
-	w, err := c.p.WriterTo(Width, Height, format)
+	h := Height
+	if c.height > h {
+		h = c.height
+	}
+	w, err := c.p.WriterTo(Width, h, format)
 	if err != nil {
 		return nil, fmt.Errorf("plots: %s: %w", c.Name, err)
 	}
@@ -123,9 +129,20 @@ type ParetoPoint struct {
 }
 
 // Pareto charts the front (cost against p99 latency, compliance as colour)
-// with today's template and the recommendation marked.
-func Pareto(front []ParetoPoint, today, recommended ParetoPoint) (*Chart, error) {
+// with today's template, the next change and the best variant marked. The
+// latency axis is logarithmic when the values span more than a decade (a
+// template that throttles next to variants that do not).
+func Pareto(front []ParetoPoint, today, next, best ParetoPoint) (*Chart, error) {
 	p := newPlot("Pareto front: cost against p99 latency", "cost (USD per month)", "p99 latency (ms)")
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, pt := range append(append([]ParetoPoint(nil), front...), today, next, best) {
+		lo, hi = math.Min(lo, finite(pt.LatencyP99MS)), math.Max(hi, finite(pt.LatencyP99MS))
+	}
+	if lo > 0 && hi > 10*lo {
+		p.Y.Scale = plot.LogScale{}
+		p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+		p.Y.Label.Text = "p99 latency (ms, log scale)"
+	}
 	for _, pt := range front {
 		s, err := plotter.NewScatter(plotter.XYs{{X: finite(pt.CostUSDMonth), Y: finite(pt.LatencyP99MS)}})
 		if err != nil {
@@ -139,12 +156,27 @@ func Pareto(front []ParetoPoint, today, recommended ParetoPoint) (*Chart, error)
 	if len(front) > 0 {
 		p.Legend.Add("front (colour: compliance, red 0 to green 1)", legendGlyph(complianceColour(1), draw.CircleGlyph{}))
 	}
-	for _, m := range []struct {
+	marks := []struct {
 		name  string
 		pt    ParetoPoint
 		c     color.Color
 		shape draw.GlyphDrawer
-	}{{"today", today, grey, draw.BoxGlyph{}}, {"recommended", recommended, blue, draw.PyramidGlyph{}}} {
+	}{{"today", today, grey, draw.BoxGlyph{}}}
+	if next != today {
+		marks = append(marks, struct {
+			name  string
+			pt    ParetoPoint
+			c     color.Color
+			shape draw.GlyphDrawer
+		}{"after the next change", next, purple, draw.RingGlyph{}})
+	}
+	marks = append(marks, struct {
+		name  string
+		pt    ParetoPoint
+		c     color.Color
+		shape draw.GlyphDrawer
+	}{"best variant", best, blue, draw.PyramidGlyph{}})
+	for _, m := range marks {
 		s, err := plotter.NewScatter(plotter.XYs{{X: finite(m.pt.CostUSDMonth), Y: finite(m.pt.LatencyP99MS)}})
 		if err != nil {
 			return nil, fmt.Errorf("plots: pareto: %w", err)
@@ -228,7 +260,7 @@ func Roadmap(steps []RoadmapStep) (*Chart, error) {
 }
 
 // CostBreakdown charts the monthly cost per resource, today against the
-// recommendation, as grouped bars.
+// recommended (best) variant, as grouped bars.
 func CostBreakdown(resources []string, today, recommended []float64) (*Chart, error) {
 	if len(resources) == 0 || len(today) != len(resources) || len(recommended) != len(resources) {
 		return nil, ErrNoData
@@ -241,7 +273,7 @@ func CostBreakdown(resources []string, today, recommended []float64) (*Chart, er
 		name string
 		vs   []float64
 		c    color.Color
-	}{{"today", today, grey}, {"recommended", recommended, blue}} {
+	}{{"today", today, grey}, {"best variant", recommended, blue}} {
 		vals := make(plotter.Values, len(s.vs))
 		for j, v := range s.vs {
 			vals[j] = finite(v)
@@ -265,40 +297,69 @@ func CostBreakdown(resources []string, today, recommended []float64) (*Chart, er
 	return &Chart{Name: "cost", Title: "Monthly cost by resource", p: p}, nil
 }
 
+// sensitivityRows is the most genes the sensitivity chart shows (the first
+// ones given: the report passes them by fitness bought, largest first).
+const sensitivityRows = 12
+
 // Sensitivity charts which gene moved which objective: deltas[i][j] is
 // gene i's effect on objective j, as a share of the largest effect on that
 // objective (positive is an improvement), so objectives in different units
-// share one axis.
+// share one axis. Genes are rows, the first at the top, as horizontal bar
+// groups; the chart grows taller with the number of genes.
 func Sensitivity(genes, objectives []string, deltas [][]float64) (*Chart, error) {
 	if len(genes) == 0 || len(objectives) == 0 || len(deltas) != len(genes) {
 		return nil, ErrNoData
 	}
-	p := newPlot("Which decision bought what", "", "share of the largest improvement")
+	title := "Which decision bought what"
+	if len(genes) > sensitivityRows {
+		title = fmt.Sprintf("Which decision bought what (the %d largest of %d changes)", sensitivityRows, len(genes))
+		genes, deltas = genes[:sensitivityRows], deltas[:sensitivityRows]
+	}
+	p := newPlot(title, "effect as a share of the largest on that objective (right is better)", "")
 	colours := []color.Color{blue, orange, green, red, purple, skyBlue, grey}
 	n := len(objectives)
-	w := vg.Points(float64(48) / float64(n))
+	rows := len(genes)
+	// Each gene's group spans 0.8 of a row.
+	rowH := vg.Points(22)
+	w := rowH * 0.8 / vg.Length(n)
 	for j, name := range objectives {
-		vals := make(plotter.Values, len(genes))
+		vals := make(plotter.Values, rows)
 		for i := range genes {
 			if j < len(deltas[i]) {
-				vals[i] = finite(deltas[i][j])
+				// Row 0 is drawn at the bottom: the first gene goes last.
+				vals[rows-1-i] = finite(deltas[i][j])
 			}
 		}
 		b, err := plotter.NewBarChart(vals, w)
 		if err != nil {
 			return nil, fmt.Errorf("plots: sensitivity: %w", err)
 		}
+		b.Horizontal = true
 		b.Color = colours[j%len(colours)]
 		b.LineStyle.Width = 0
-		b.Offset = w * (vg.Length(j) - vg.Length(n-1)/2)
+		// The first objective at the top of its group.
+		b.Offset = -w * (vg.Length(j) - vg.Length(n-1)/2)
 		p.Add(b)
 		p.Legend.Add(name, b)
 	}
-	p.NominalX(genes...)
-	p.X.Tick.Label.Rotation = math.Pi / 6
-	p.X.Tick.Label.XAlign = draw.XRight
-	p.X.Tick.Label.Font.Size = font.Length(7)
-	return &Chart{Name: "sensitivity", Title: "Which decision bought what", p: p}, nil
+	names := make([]string, rows)
+	for i, g := range genes {
+		names[rows-1-i] = g
+	}
+	p.NominalY(names...)
+	p.Y.Tick.Label.Font.Size = font.Length(7)
+	p.X.Label.TextStyle.Font.Size = font.Length(9)
+	p.X.Min, p.X.Max = -1.05, 1.9 // room on the right for the legend
+	p.X.Tick.Marker = plot.ConstantTicks{{Value: -1, Label: "-1"}, {Value: -0.5, Label: "-0.5"}, {Value: 0, Label: "0"},
+		{Value: 0.5, Label: "0.5"}, {Value: 1, Label: "1"}}
+	zero, err := plotter.NewLine(plotter.XYs{{X: 0, Y: -0.5}, {X: 0, Y: float64(rows) - 0.5}})
+	if err != nil {
+		return nil, fmt.Errorf("plots: sensitivity: %w", err)
+	}
+	zero.Color = grey
+	p.Add(zero)
+	h := rowH*vg.Length(rows) + 3*vg.Centimeter
+	return &Chart{Name: "sensitivity", Title: title, p: p, height: h}, nil
 }
 
 // RolloutPoint is one deployment strategy of one function.
@@ -307,33 +368,101 @@ type RolloutPoint struct {
 	LeadTimeMin    float64
 	FailedRequests float64 // expected failed requests per release
 	Current        bool    // the template's own strategy
+	// Function groups the points by colour when several functions are
+	// drawn; Label is then the strategy alone.
+	Function string
+}
+
+// rolloutFloor is the smallest expected failed-request count drawn on the
+// logarithmic axis; smaller values (0 included) are drawn at it.
+const rolloutFloor = 0.1
+
+// shortStrategy abbreviates a CodeDeploy deployment type for a label:
+// "Canary10Percent5Minutes" reads "canary 5m", "Linear10PercentEvery1Minute"
+// "linear 1m"; other labels are kept.
+func shortStrategy(s string) string {
+	var n int
+	switch {
+	case s == "AllAtOnce":
+		return "all at once"
+	case scan(s, "Canary10Percent%dMinutes", &n):
+		return fmt.Sprintf("canary %dm", n)
+	case scan(s, "Linear10PercentEvery%dMinutes", &n), scan(s, "Linear10PercentEvery%dMinute", &n):
+		return fmt.Sprintf("linear %dm", n)
+	}
+	return s
+}
+
+func scan(s, format string, n *int) bool {
+	var rest string
+	k, _ := fmt.Sscanf(s+" x", format+" %s", n, &rest)
+	return k == 2
 }
 
 // Rollout charts the speed-against-control trade-off: lead time against
-// blast radius for each strategy.
+// blast radius (logarithmic) for each strategy, one colour per function.
 func Rollout(points []RolloutPoint) (*Chart, error) {
 	if len(points) == 0 {
 		return nil, ErrNoData
 	}
-	p := newPlot("Rollout trade-off: speed against control", "lead time (minutes)", "expected failed requests per release")
-	var all, cur plotter.XYs
-	var labels []string
+	p := newPlot("Rollout trade-off: speed against control", "lead time (minutes)", "expected failed requests per defective release (log scale)")
+	p.Y.Label.TextStyle.Font.Size = font.Length(9)
+	p.Y.Scale = plot.LogScale{}
+	p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+	colours := []color.Color{blue, orange, green, purple, skyBlue, grey}
+	var groups []string
+	byGroup := map[string][]RolloutPoint{}
 	for _, pt := range points {
-		xy := plotter.XY{X: finite(pt.LeadTimeMin), Y: finite(pt.FailedRequests)}
-		all = append(all, xy)
-		labels = append(labels, pt.Label)
-		if pt.Current {
-			cur = append(cur, xy)
+		if _, ok := byGroup[pt.Function]; !ok {
+			groups = append(groups, pt.Function)
 		}
+		byGroup[pt.Function] = append(byGroup[pt.Function], pt)
 	}
-	s, err := plotter.NewScatter(all)
-	if err != nil {
-		return nil, fmt.Errorf("plots: rollout: %w", err)
+	var cur plotter.XYs
+	minY, maxY := math.Inf(1), math.Inf(-1)
+	maxX := 0.0
+	for _, pt := range points {
+		maxX = math.Max(maxX, finite(pt.LeadTimeMin))
 	}
-	s.GlyphStyle.Color = blue
-	s.GlyphStyle.Radius = vg.Points(3)
-	p.Add(s)
-	p.Legend.Add("strategy", s)
+	for gi, g := range groups {
+		var xys plotter.XYs
+		for _, pt := range byGroup[g] {
+			y := math.Max(rolloutFloor, finite(pt.FailedRequests))
+			minY, maxY = math.Min(minY, y), math.Max(maxY, y)
+			xy := plotter.XY{X: finite(pt.LeadTimeMin), Y: y}
+			xys = append(xys, xy)
+			if pt.Current {
+				cur = append(cur, xy)
+			}
+		}
+		labels := rolloutLabels(byGroup[g], xys, maxX)
+		s, err := plotter.NewScatter(xys)
+		if err != nil {
+			return nil, fmt.Errorf("plots: rollout: %w", err)
+		}
+		s.GlyphStyle.Color = colours[gi%len(colours)]
+		s.GlyphStyle.Radius = vg.Points(3)
+		p.Add(s)
+		name := g
+		if name == "" {
+			name = "strategy"
+		}
+		p.Legend.Add(name, s)
+		lb, err := plotter.NewLabels(plotter.XYLabels{XYs: xys, Labels: labels})
+		if err != nil {
+			return nil, fmt.Errorf("plots: rollout: %w", err)
+		}
+		// One function's labels above its points, the next one's below.
+		lb.Offset = vg.Point{X: vg.Points(5), Y: vg.Points(2)}
+		if gi%2 == 1 {
+			lb.Offset.Y = vg.Points(-9)
+		}
+		for i := range lb.TextStyle {
+			lb.TextStyle[i].Font.Size = font.Length(7)
+			lb.TextStyle[i].Color = colours[gi%len(colours)]
+		}
+		p.Add(lb)
+	}
 	if len(cur) > 0 {
 		c, err := plotter.NewScatter(cur)
 		if err != nil {
@@ -343,18 +472,38 @@ func Rollout(points []RolloutPoint) (*Chart, error) {
 		c.GlyphStyle.Shape = draw.RingGlyph{}
 		c.GlyphStyle.Radius = vg.Points(6)
 		p.Add(c)
-		p.Legend.Add("today", c)
+		p.Legend.Add("today's strategy", c)
 	}
-	lb, err := plotter.NewLabels(plotter.XYLabels{XYs: all, Labels: labels})
-	if err != nil {
-		return nil, fmt.Errorf("plots: rollout: %w", err)
-	}
-	lb.Offset = vg.Point{X: vg.Points(4), Y: vg.Points(2)}
-	for i := range lb.TextStyle {
-		lb.TextStyle[i].Font.Size = font.Length(6)
-	}
-	p.Add(lb)
+	// A floor the log axis accepts, and room above for the legend.
+	p.Y.Min = math.Max(rolloutFloor, minY/2)
+	p.Y.Max = math.Max(maxY*4, p.Y.Min*10)
+	p.X.Max *= 1.2 // room for the labels of the slowest strategies
 	return &Chart{Name: "rollout", Title: "Rollout trade-off: speed against control", p: p}, nil
+}
+
+// rolloutLabels labels each point with its short strategy name; points
+// that would print on top of one another (within 35% of the lead-time axis
+// and a factor of 1.6 in failed requests) share one label, "canary 10m, linear
+// 1m", on the first of them, and the others stay unlabelled.
+func rolloutLabels(pts []RolloutPoint, xys plotter.XYs, maxX float64) []string {
+	labels := make([]string, len(pts))
+	owner := make([]int, len(pts))
+	span := math.Max(maxX, 1)
+	for i := range pts {
+		owner[i] = i
+		for j := 0; j < i; j++ {
+			if owner[j] == j && math.Abs(xys[i].X-xys[j].X) < 0.35*span && math.Abs(math.Log(xys[i].Y/xys[j].Y)) < math.Log(1.6) {
+				owner[i] = j
+				break
+			}
+		}
+		o := owner[i]
+		if labels[o] != "" {
+			labels[o] += ", "
+		}
+		labels[o] += shortStrategy(pts[i].Label)
+	}
+	return labels
 }
 
 // finite replaces NaN and infinities, which gonum/plot refuses, by 0.

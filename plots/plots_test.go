@@ -5,7 +5,10 @@ import (
 	"image/gif"
 	"image/png"
 	"math"
+	"strings"
 	"testing"
+
+	"gonum.org/v1/plot/plotter"
 )
 
 func charts(t *testing.T) []*Chart {
@@ -19,11 +22,12 @@ func charts(t *testing.T) []*Chart {
 		out = append(out, c)
 	}
 	add(FitnessHistory([]float64{0.1, 0.3, 0.5, 0.55}, []float64{0.05, 0.2, 0.4, 0.5}))
-	add(Pareto([]ParetoPoint{{10, 300, 0.4}, {20, 150, 0.9}, {35, 90, 1}}, ParetoPoint{25, 400, 0.3}, ParetoPoint{20, 150, 0.9}))
+	add(Pareto([]ParetoPoint{{10, 300, 0.4}, {20, 150, 0.9}, {35, 90, 1}}, ParetoPoint{25, 4000, 0.3}, ParetoPoint{25, 400, 0.4}, ParetoPoint{20, 150, 0.9}))
 	add(Roadmap([]RoadmapStep{{"v1", "today", 0.4}, {"v2", "Encryption at rest", 0.5}, {"v3", "Improved scalability", 0.6}}))
 	add(CostBreakdown([]string{"fnA", "tableB", "bucketC"}, []float64{3, 5, 1}, []float64{2, 6, 1}))
 	add(Sensitivity([]string{"fnA.MemorySize", "bucketC.Encryption"}, []string{"cost", "compliance"}, [][]float64{{0.1, 0}, {-0.02, 0.2}}))
-	add(Rollout([]RolloutPoint{{"AllAtOnce", 0, 400, false}, {"Canary10Percent5Minutes", 5, 40, true}, {"Linear10PercentEvery1Minute", 10, 25, false}}))
+	add(Rollout([]RolloutPoint{{Label: "AllAtOnce", LeadTimeMin: 0, FailedRequests: 400}, {Label: "Canary10Percent5Minutes", LeadTimeMin: 5, FailedRequests: 40, Current: true},
+		{Label: "Linear10PercentEvery1Minute", LeadTimeMin: 10, FailedRequests: 25, Function: "fnB"}, {Label: "AllAtOnce", FailedRequests: 0, Function: "fnB"}}))
 	return out
 }
 
@@ -112,5 +116,58 @@ func TestOverCommits(t *testing.T) {
 	}
 	if _, err := OverCommits("x", "y", nil, nil); err != ErrNoData {
 		t.Errorf("no data: got %v", err)
+	}
+}
+
+func TestShortStrategy(t *testing.T) {
+	for in, want := range map[string]string{
+		"AllAtOnce": "all at once", "Canary10Percent5Minutes": "canary 5m", "Canary10Percent30Minutes": "canary 30m",
+		"Linear10PercentEvery1Minute": "linear 1m", "Linear10PercentEvery10Minutes": "linear 10m", "Custom": "Custom",
+		"Canary10Percent5MinutesX": "Canary10Percent5MinutesX",
+	} {
+		if got := shortStrategy(in); got != want {
+			t.Errorf("shortStrategy(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestSensitivityGrows: the sensitivity chart grows with its genes and
+// keeps at most sensitivityRows of them.
+func TestSensitivityGrows(t *testing.T) {
+	genes := make([]string, 20)
+	deltas := make([][]float64, 20)
+	for i := range genes {
+		genes[i] = "fn" + string(rune('A'+i)) + ".MemorySize"
+		deltas[i] = []float64{float64(i) / 20}
+	}
+	small, err := Sensitivity(genes[:2], []string{"cost"}, deltas[:2])
+	if err != nil {
+		t.Fatal(err)
+	}
+	big, err := Sensitivity(genes, []string{"cost"}, deltas)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if small.height >= big.height || big.height < Height {
+		t.Errorf("heights %v (2 genes) and %v (20 genes)", small.height, big.height)
+	}
+	if !strings.Contains(big.Title, "12 largest of 20") {
+		t.Errorf("title %q does not say genes were left out", big.Title)
+	}
+}
+
+// TestRolloutLabelsMerge: strategies that would print on one another share
+// one label; distant ones keep their own.
+func TestRolloutLabelsMerge(t *testing.T) {
+	pts := []RolloutPoint{{Label: "AllAtOnce", FailedRequests: 500}, {Label: "Canary10Percent10Minutes", LeadTimeMin: 10, FailedRequests: 2},
+		{Label: "Linear10PercentEvery1Minute", LeadTimeMin: 10, FailedRequests: 1.5}, {Label: "Linear10PercentEvery10Minutes", LeadTimeMin: 100, FailedRequests: 1.5}}
+	xys := make(plotter.XYs, len(pts))
+	for i, p := range pts {
+		xys[i] = plotter.XY{X: p.LeadTimeMin, Y: p.FailedRequests}
+	}
+	got := rolloutLabels(pts, xys, 100)
+	want := []string{"all at once", "canary 10m, linear 1m", "", "linear 10m"} // 90 minutes apart: two labels
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("labels %q, want %q", got, want)
 	}
 }

@@ -135,7 +135,7 @@ func (c *checker) missing(path, id string, kinds ...kind) {
 		for _, k := range kinds {
 			types = append(types, k.types...)
 		}
-		c.errorf(path, "%s is a %s, not a %s (%s)%s", id, typ, noun, strings.Join(types, ", "), suggest(id, candidates))
+		c.errorf(path, "%s is %s, not a %s (%s)%s", id, article(typ), noun, strings.Join(types, ", "), suggest(id, candidates))
 		return
 	}
 	if len(candidates) == 0 {
@@ -184,9 +184,9 @@ func (c *checker) call(fn, target string, calls *Calls) {
 		c.errorf(p, "mixes calls for different services (reads/writes go to a table, gets/puts to a bucket, sends to a queue)")
 	case len(want) == 1 && !want[0].has(typ):
 		verbs := map[string]string{"table": "reads and writes", "bucket": "gets and puts", "queue": "sends"}
-		c.errorf(p, "%s is a %s; %s go to a %s (%s)", target, typ, verbs[want[0].noun], want[0].noun, strings.Join(want[0].types, ", "))
+		c.errorf(p, "%s is %s; %s go to a %s (%s)", target, article(typ), verbs[want[0].noun], want[0].noun, strings.Join(want[0].types, ", "))
 	case len(want) == 0 && !kindTable.has(typ) && !kindBucket.has(typ) && !kindQueue.has(typ):
-		c.errorf(p, "%s is a %s; calls go to tables, buckets or queues", target, typ)
+		c.errorf(p, "%s is %s; calls go to tables, buckets or queues", target, article(typ))
 	}
 }
 
@@ -220,4 +220,12 @@ func implicitAPIs(t *cfn.Template) map[string]string {
 		}
 	}
 	return out
+}
+
+// article puts "a" or "an" before a resource type ("an AWS::S3::Bucket").
+func article(typ string) string {
+	if typ != "" && strings.ContainsRune("AEIOUaeiou", rune(typ[0])) {
+		return "an " + typ
+	}
+	return "a " + typ
 }

@@ -330,6 +330,34 @@ func (f *FunctionLoad) PeakHoursPerDayOr() float64 {
 	return f.PeakHoursPerDay
 }
 
+// PeakMaxShare bounds the share of a function's requests its daily peak
+// carries: a peak_rps far above the mean is a short burst, not hours of
+// traffic, so the peak then lasts less than peak_hours_per_day. One half, a
+// modelling choice with no AWS source [U] (sim/perf's peakMaxShare).
+const PeakMaxShare = 0.5
+
+// DailyRegimes splits the day into the peak and the off-peak rest, the
+// traffic shape sim/perf and the cost model share: the peak runs at
+// PeakRPSOr (at least the mean) for PeakHoursPerDayOr hours, shortened so
+// that it carries at most PeakMaxShare of the requests; the off-peak rest
+// runs at the rate that keeps invocations_per_month. Rates are requests per
+// second; peakShare is the peak's share of the day in [0, 1].
+func (f *FunctionLoad) DailyRegimes() (offRPS, peakRPS, peakShare float64) {
+	mean := f.MeanRPS()
+	if !(mean > 0) {
+		return 0, 0, 0
+	}
+	peakRPS = max(f.PeakRPSOr(), mean)
+	peakShare = min(max(f.PeakHoursPerDayOr()/24, 0), 1)
+	if peakRPS*peakShare > PeakMaxShare*mean {
+		peakShare = PeakMaxShare * mean / peakRPS
+	}
+	if peakShare < 1 {
+		offRPS = (mean - peakRPS*peakShare) / (1 - peakShare)
+	}
+	return offRPS, peakRPS, peakShare
+}
+
 // ReferenceMemoryMBOr returns the memory size, in MB, at which duration_ms
 // was measured: the scenario's value, else the template's MemorySize
 // (templateMB, the function's effective MemorySize as written today; 0 when

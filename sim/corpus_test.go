@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -90,5 +91,31 @@ func TestCorpus(t *testing.T) {
 	t.Logf("%d of %d valid corpus templates evaluated", ok, n)
 	if ok < n/2 {
 		t.Errorf("only %d of %d valid templates evaluate", ok, n)
+	}
+}
+
+// TestNotPriced: resources AWS bills but the cost model does not price are
+// listed, not silently counted as free; free configuration resources are
+// not listed.
+func TestNotPriced(t *testing.T) {
+	path := filepath.Join(sharedDir(t), "corpus", "serverless-patterns", "apigw-dynamodb-kinesis-lambda__template.yaml")
+	tpl, err := cfn.ReadFile(path)
+	if err != nil {
+		t.Skipf("corpus template not found: %v", err)
+	}
+	sp, err := genome.Derive(tpl, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Compile(sp, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := p.Report(sp.Current()).Cost.NotPriced
+	if want := []string{"KinesisStream (AWS::Kinesis::Stream)"}; !slices.Equal(got, want) {
+		t.Errorf("not priced %q, want %q (IAM roles and API methods are free)", got, want)
+	}
+	if got := seedPlan(t).Report(seedPlan(t).Space().Current()).Cost.NotPriced; got == nil || len(got) != 0 {
+		t.Errorf("seed-demo: not priced %#v, want [] (every billed resource is priced)", got)
 	}
 }

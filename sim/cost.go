@@ -39,6 +39,9 @@ type Cost struct {
 	DependsOnUsage int `json:"depends_on_usage"`
 	// FreeTier says whether the account's free tier was applied.
 	FreeTier bool `json:"free_tier"`
+	// NotPriced lists the template's resources that AWS bills but this
+	// cost model does not price, "ID (Type)": they are not in the total.
+	NotPriced []string `json:"not_priced"`
 }
 
 const noteUsage = "depends on usage"

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/evoarch/evoarch/scenarios"
 	"github.com/evoarch/evoarch/sim/infra"
 )
 
@@ -333,6 +334,37 @@ func TestDynamoDBCapacity(t *testing.T) {
 	if u.rcu != 1000 {
 		t.Errorf("auto scaling above the maximum: %v RCU, want 1000", u.rcu)
 	}
+	// Auto scaling follows the day (aws-facts.md 3.6 [V]: scale-out after 2
+	// minutes, scale-in after 15). 2,628,000 writes a month is 1 a second
+	// on average: a peak of 10/s for 1 h a day and 14/23 = 0.6087/s the
+	// other 23 h (scenarios.FunctionLoad.DailyRegimes). At 50% the table
+	// keeps 1.2174 WCU off-peak and 20 WCU at the peak, held 1 h - 2 min +
+	// 15 min = 4,380 s of 86,400: 0.949306 x 1.2174 + 0.050694 x 20 =
+	// 2.16957 WCU, $1.03 a month at $0.00065 per WCU-hour (the mean load
+	// alone would give 2 WCU, $0.95).
+	fl := scenarios.FunctionLoad{InvocationsPerMonth: 2628000, PeakRPS: 10, PeakHoursPerDay: 1}
+	off, pk, share := fl.DailyRegimes()
+	if math.Abs(off-14.0/23) > 1e-12 || pk != 10 || math.Abs(share-1.0/24) > 1e-12 {
+		t.Fatalf("daily regimes %v, %v, %v; want 14/23, 10, 1/24", off, pk, share)
+	}
+	tbl = &infra.Table{ID: "T", Provisioned: true, RCU: 1, WCU: 1, AutoScaleTarget: 50}
+	in = tableInput{Writes: 2628000, CallsKnown: true, ItemKB: 1, WriteRPS: [2]float64{off, pk},
+		peakWeight: 2628000 * share, weight: 2628000}
+	u = tableUsageOf(tbl, &in)
+	hold := (3600.0 - 120 + 900) / 86400
+	if want := (1-hold)*off/0.5 + hold*20; math.Abs(u.wcu-want) > 1e-9 || math.Abs(want-2.16957) > 1e-5 {
+		t.Errorf("auto scaling over the day keeps %v WCU, want %v (2.16957)", u.wcu, want)
+	}
+	pool = newTablePool([]tableUsage{u}, p, false)
+	if got := lineUSD(t, tableLines(&u, &pool, p, nil), "Write capacity (auto scaling)"); !cents(got, 1.03) {
+		t.Errorf("auto-scaled writes $%.4f, want $1.03", got)
+	}
+	// A peak shorter than the scale-out delay is never scaled for.
+	in.peakWeight = in.weight * 100 / 86400
+	if u = tableUsageOf(tbl, &in); math.Abs(u.wcu-off/0.5) > 1e-9 {
+		t.Errorf("a 100 s peak: %v WCU, want the off-peak %v", u.wcu, off/0.5)
+	}
+
 	// Request units by item size and consistency (decisions.md "DynamoDB reads").
 	for _, c := range []struct {
 		kb         float64
@@ -506,7 +538,9 @@ func TestMoreTrafficNeverCostsLess(t *testing.T) {
 		}
 		tbl := infra.Table{Provisioned: r.IntN(2) == 0, RCU: 5, WCU: 5, AutoScaleTarget: float64(20 + r.IntN(71))}
 		tin := func(scale float64) tableInput {
-			return tableInput{Reads: inv * scale, Writes: inv * scale / 3, CallsKnown: true, ItemKB: 1 + r.Float64()*0, StorageGB: 10 * scale, StorageKnown: true}
+			rps := inv * scale / secondsPerMonth
+			return tableInput{Reads: inv * scale, Writes: inv * scale / 3, CallsKnown: true, ItemKB: 1 + r.Float64()*0, StorageGB: 10 * scale, StorageKnown: true,
+				ReadRPS: [2]float64{rps * 0.6, rps * 5}, WriteRPS: [2]float64{rps * 0.2, rps * 5 / 3}, peakWeight: 0.08, weight: 1}
 		}
 		tl, th := tin(1), tin(k)
 		ul, uh := tableUsageOf(&tbl, &tl), tableUsageOf(&tbl, &th)

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"sort"
+	"strings"
 
 	"github.com/evoarch/evoarch/genome/cfn"
 	"github.com/evoarch/evoarch/scenarios"
@@ -32,6 +33,11 @@ type fnWork struct {
 	invocations float64
 	logGB       float64
 	logKnown    bool
+	// rps is the request rate off-peak and at the peak, requests per
+	// second, and peakShare the peak's share of the day
+	// (scenarios.FunctionLoad.DailyRegimes).
+	rps       [2]float64
+	peakShare float64
 }
 
 // callRec is what one invocation of function fn does to one table, bucket
@@ -57,6 +63,43 @@ type costModel struct {
 	slots    []slot
 	// maxLines bounds the lines one evaluation appends (the scratch size).
 	maxLines int
+	// notPriced lists the template's resources that cost money but have no
+	// cost model here, "ID (Type)" in template order.
+	notPriced []string
+}
+
+// freeTypes are resource types that AWS does not bill by themselves: what
+// they configure is billed on the resources they attach to (IAM, policies,
+// API stages and routes, VPC plumbing, stack machinery). A type ending in
+// "::" stands for its whole service. Every other resource the cost model
+// does not price is listed in cost.not_priced rather than counted as free.
+var freeTypes = []string{
+	"AWS::IAM::", "AWS::CloudFormation::", "AWS::ApplicationAutoScaling::", "AWS::CodeDeploy::",
+	"AWS::Lambda::Permission", "AWS::Lambda::Version", "AWS::Lambda::Alias", "AWS::Lambda::EventSourceMapping",
+	"AWS::Lambda::LayerVersion", "AWS::Lambda::Url", "AWS::Serverless::LayerVersion", "AWS::Serverless::Connector",
+	"AWS::ApiGateway::Deployment", "AWS::ApiGateway::Stage", "AWS::ApiGateway::Method", "AWS::ApiGateway::Resource",
+	"AWS::ApiGateway::Model", "AWS::ApiGateway::RequestValidator", "AWS::ApiGateway::Account", "AWS::ApiGateway::Authorizer",
+	"AWS::ApiGateway::BasePathMapping", "AWS::ApiGateway::GatewayResponse",
+	"AWS::ApiGatewayV2::Stage", "AWS::ApiGatewayV2::Route", "AWS::ApiGatewayV2::Integration", "AWS::ApiGatewayV2::Deployment",
+	"AWS::ApiGatewayV2::Authorizer", "AWS::ApiGatewayV2::ApiMapping",
+	"AWS::S3::BucketPolicy", "AWS::SQS::QueuePolicy", "AWS::SNS::TopicPolicy", "AWS::SNS::Subscription", "AWS::KMS::Alias",
+	"AWS::EC2::SecurityGroup", "AWS::EC2::SecurityGroupIngress", "AWS::EC2::SecurityGroupEgress", "AWS::EC2::Subnet",
+	"AWS::EC2::VPC", "AWS::EC2::RouteTable", "AWS::EC2::Route", "AWS::EC2::SubnetRouteTableAssociation",
+	"AWS::EC2::InternetGateway", "AWS::EC2::VPCGatewayAttachment",
+	"AWS::AppSync::Resolver", "AWS::AppSync::GraphQLSchema", "AWS::AppSync::DataSource", "AWS::AppSync::FunctionConfiguration",
+	"AWS::AppSync::ApiKey", "AWS::Logs::QueryDefinition", "AWS::ECS::TaskDefinition", "AWS::ECS::Cluster",
+	"AWS::ElasticLoadBalancingV2::TargetGroup", "AWS::ElasticLoadBalancingV2::Listener", "AWS::ElasticLoadBalancingV2::ListenerRule",
+	"AWS::Cognito::UserPoolClient", "AWS::Cognito::UserPoolDomain", "AWS::EFS::MountTarget",
+}
+
+// isFreeType reports whether typ is one of freeTypes.
+func isFreeType(typ string) bool {
+	for _, f := range freeTypes {
+		if typ == f || (strings.HasSuffix(f, "::") && strings.HasPrefix(typ, f)) {
+			return true
+		}
+	}
+	return false
 }
 
 // costScratch is an Evaluator's cost buffers, reused without allocating.
@@ -134,6 +177,7 @@ func compileCost(t *cfn.Template, base *infra.State, sc *scenarios.Scenario, p *
 		w.known = fl.InvocationsPerMonth > 0 || fl.Given["invocations_per_month"]
 		w.invocations = nonNeg(fl.InvocationsPerMonth)
 		w.logGB, w.logKnown = fl.LogGBPerMonth, fl.LogGBPerMonth > 0
+		w.rps[0], w.rps[1], w.peakShare = fl.DailyRegimes()
 		if !w.known {
 			continue
 		}
@@ -205,6 +249,16 @@ func compileCost(t *cfn.Template, base *infra.State, sc *scenarios.Scenario, p *
 		}
 		return pi < pj
 	})
+	priced := map[string]bool{}
+	for _, sl := range m.slots {
+		priced[sl.id] = true
+	}
+	m.notPriced = []string{}
+	for _, r := range t.Resources {
+		if !priced[r.ID] && !isFreeType(r.Type) {
+			m.notPriced = append(m.notPriced, r.ID+" ("+r.Type+")")
+		}
+	}
 	// The most lines a slot appends (lambdaLines: 12, bucketLines: 14).
 	m.maxLines = 16*len(m.slots) + 1
 	return m
@@ -260,8 +314,20 @@ func (m *costModel) eval(st *infra.State, pr *perf.Result, s *costScratch) {
 		inv := s.lin[c.fn].Invocations // after the cache
 		switch {
 		case c.table >= 0:
-			s.tin[c.table].Reads += inv * c.reads
-			s.tin[c.table].Writes += inv * c.writes
+			ti := &s.tin[c.table]
+			ti.Reads += inv * c.reads
+			ti.Writes += inv * c.writes
+			// The daily shape of the load, for auto scaling: the callers'
+			// rates add up (their peaks taken to coincide, as sim/perf
+			// does) and the peak lasts their traffic-weighted mean.
+			w := &m.fns[c.fn]
+			share := invokedShare(pr, c.fn)
+			for r := range ti.ReadRPS {
+				ti.ReadRPS[r] += w.rps[r] * share * c.reads
+				ti.WriteRPS[r] += w.rps[r] * share * c.writes
+			}
+			ti.peakWeight += inv * w.peakShare
+			ti.weight += inv
 		case c.bucket >= 0:
 			s.bin[c.bucket].Gets += inv * c.gets
 			s.bin[c.bucket].Puts += inv * c.puts
@@ -321,7 +387,8 @@ func (m *costModel) eval(st *infra.State, pr *perf.Result, s *costScratch) {
 
 // report turns the last eval of st into a Cost (allocates).
 func (m *costModel) report(st *infra.State, s *costScratch) Cost {
-	c := Cost{TotalUSDMonth: s.total, Resources: make([]ResourceCost, 0, len(m.slots)), DependsOnUsage: s.unknown, FreeTier: m.freeTier}
+	c := Cost{TotalUSDMonth: s.total, Resources: make([]ResourceCost, 0, len(m.slots)), DependsOnUsage: s.unknown, FreeTier: m.freeTier,
+		NotPriced: append([]string{}, m.notPriced...)}
 	for k := range m.slots {
 		sl := &m.slots[k]
 		typ := sl.typ

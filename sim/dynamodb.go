@@ -21,7 +21,21 @@ type tableInput struct {
 	// StorageGB is the table size; StorageKnown says the scenario gives it.
 	StorageGB    float64
 	StorageKnown bool
+	// ReadRPS and WriteRPS are item reads and writes per second off-peak
+	// [0] and at the daily peak [1]; peakWeight / weight is the peak's share
+	// of the day. Zero when the shape is not known (auto scaling then
+	// follows the monthly mean).
+	ReadRPS, WriteRPS  [2]float64
+	peakWeight, weight float64
 }
+
+// Auto scaling's reaction times (aws-facts.md 3.6 [V], Example 14):
+// scale-out after 2 consecutive minutes above the target, scale-in after 15
+// consecutive minutes 20 % or more below it. In seconds.
+const (
+	scaleOutDelayS = 120
+	scaleInDelayS  = 900
+)
 
 // tableUsage is one table's monthly quantities.
 type tableUsage struct {
@@ -58,10 +72,9 @@ func requestUnits(reads, writes, itemKB float64, consistent bool) (rru, wru floa
 	return nonNeg(reads) * perRead, nonNeg(writes) * perWrite
 }
 
-// autoScaled is the mean capacity auto scaling keeps for a mean load of
-// load units per second: it follows the load at the target utilization
-// (percent) between min and max (max 0: no upper bound). The mean load is
-// used, so capacity that follows peaks is not modelled.
+// autoScaled is the capacity auto scaling keeps for a steady load of load
+// units per second: the load at the target utilization (percent) between
+// min and max (max 0: no upper bound).
 func autoScaled(load, target, minU, maxU float64) float64 {
 	c := load / (target / 100)
 	if c < minU {
@@ -71,6 +84,21 @@ func autoScaled(load, target, minU, maxU float64) float64 {
 		c = maxU
 	}
 	return c
+}
+
+// peakHold is the share of the day auto scaling holds the peak's capacity:
+// from scaleOutDelayS after the peak starts to scaleInDelayS after it ends,
+// 0 for a peak shorter than the scale-out delay, and 0 when the load's daily
+// shape is not known.
+func peakHold(in *tableInput) float64 {
+	if !(in.weight > 0) {
+		return 0
+	}
+	tp := in.peakWeight / in.weight * secondsPerDay
+	if tp <= scaleOutDelayS {
+		return 0
+	}
+	return math.Min(1, (tp-scaleOutDelayS+scaleInDelayS)/secondsPerDay)
 }
 
 // tableUsageOf computes one table's monthly quantities.
@@ -101,6 +129,18 @@ func tableUsageOf(t *infra.Table, in *tableInput) tableUsage {
 			}
 			u.rcu = autoScaled(u.rru/secondsPerMonth, t.AutoScaleTarget, minR, t.AutoScaleMaxRCU)
 			u.wcu = autoScaled(u.wru/secondsPerMonth, t.AutoScaleTarget, minW, t.AutoScaleMaxWCU)
+			if in.CallsKnown && in.weight > 0 {
+				hold := peakHold(in)
+				// Capacity follows the day: the off-peak level, and the
+				// peak's level from 2 minutes after the peak starts until
+				// 15 minutes after it ends.
+				rOff, wOff := requestUnits(in.ReadRPS[0], in.WriteRPS[0], in.ItemKB, in.Consistent)
+				rPk, wPk := requestUnits(in.ReadRPS[1], in.WriteRPS[1], in.ItemKB, in.Consistent)
+				u.rcu = (1-hold)*autoScaled(rOff, t.AutoScaleTarget, minR, t.AutoScaleMaxRCU) +
+					hold*autoScaled(rPk, t.AutoScaleTarget, minR, t.AutoScaleMaxRCU)
+				u.wcu = (1-hold)*autoScaled(wOff, t.AutoScaleTarget, minW, t.AutoScaleMaxWCU) +
+					hold*autoScaled(wPk, t.AutoScaleTarget, minW, t.AutoScaleMaxWCU)
+			}
 		}
 	}
 	return u

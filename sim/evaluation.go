@@ -58,8 +58,13 @@ type ObjectiveScore struct {
 	// Computed is false when the objective's model is not available: it
 	// contributes nothing.
 	Computed bool `json:"computed"`
-	// Target is the value at which the utility is one half, when it has one.
+	// Target is the value at which the utility is one half, when it has one:
+	// USD per month (cost), p99 ms (latency), error rate (availability),
+	// failed requests per release (deploy_safety).
 	Target *float64 `json:"target,omitempty"`
+	// LeadTimeTargetMin is deploy_safety's second target: the lead time, in
+	// minutes, at which the lead-time half of its utility is one half.
+	LeadTimeTargetMin *float64 `json:"lead_time_target_min,omitempty"`
 }
 
 // Regularization is the complexity penalty: lambda x complexity.
@@ -145,7 +150,7 @@ type Finding struct {
 	Status   string `json:"status"` // COMPLIANT, NON_COMPLIANT or NOT_APPLICABLE
 	Message  string `json:"message"`
 	Line     int    `json:"line,omitempty"`
-	Col      int    `json:"col,omitempty"`
+	Col      int    `json:"column,omitempty"`
 	// SuppressedBy names what suppressed a NON_COMPLIANT finding, if any.
 	SuppressedBy string `json:"suppressed_by,omitempty"`
 }
@@ -291,6 +296,10 @@ func (p *Plan) Report(g genome.Genome) *Evaluation {
 			t := *targets[i]
 			s.Target = &t
 		}
+		if i == objDeploySafety {
+			l := f.lead
+			s.LeadTimeTargetMin = &l
+		}
 		if s.Computed {
 			s.Utility = e.util[i]
 			s.Contribution = s.Weight * s.Utility
@@ -374,6 +383,9 @@ func (p *Plan) assumptions() []string {
 	}
 	if !sc.LatencySLOGiven() {
 		out = append(out, "targets.latency_slo_p99_ms not given: the latency utility is 1/2 at the default SLO")
+	}
+	if p.refNote != "" {
+		out = append(out, p.refNote)
 	}
 	if !sc.Pricing.FreeTier {
 		out = append(out, "free tier off (decisions.md): architectures are compared, not accounts")

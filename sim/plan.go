@@ -44,6 +44,9 @@ type Plan struct {
 	fit      fitnessParams
 	keys     int // customer managed keys the template declares
 	computed Computed
+	// refNote says where the workload's reference memory and architecture
+	// came from when not from the evaluated template ("" when they did).
+	refNote string
 }
 
 // Computed says which models produced the objectives; an objective whose
@@ -75,7 +78,8 @@ func Compile(sp *genome.Space, sc *scenarios.Scenario) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Plan{sp: sp, sc: sc, t: sp.Template, prices: prices, base: base, binder: binder}
+	sc, p0 := referenced(sc, sp.Template, base)
+	p := &Plan{sp: sp, sc: sc, t: sp.Template, prices: prices, base: base, binder: binder, refNote: p0}
 	p.keys = len(sp.Template.ByType("AWS::KMS::Key"))
 	p.cost = compileCost(sp.Template, base, sc, prices)
 	if _, err := perf.Compile(base, sc); err != nil {
@@ -228,4 +232,78 @@ func (p *Plan) objectiveComputed(i int) bool {
 		return p.computed.Deploy
 	}
 	return false
+}
+
+// referenced returns sc with each function's duration reference taken from
+// the scenario's own template when the evaluated template t is another
+// file. duration_ms is "the mean billed duration at reference_memory_mb"
+// (INTERFACE.md), and reference_memory_mb defaults to "the template's
+// MemorySize": the template the workload was written for. Without this, a
+// variant written out by apply or evolve and evaluated as a template of its
+// own (gate BASELINE CANDIDATE) would have its new memory taken as the
+// reference and lose the speed-up the search credited it with.
+//
+// For every function with a workload and without reference_memory_mb, the
+// copy gets the scenario template's MemorySize; when the scenario template
+// runs the function on another architecture, duration_ms is converted to
+// the evaluated template's (duration on arm64 = duration on x86_64 /
+// arm64_speed, decisions.md "arm64"). sc itself is not modified. The note
+// is for the report's assumptions; it is "" when nothing was taken over.
+func referenced(sc *scenarios.Scenario, t *cfn.Template, base *infra.State) (*scenarios.Scenario, string) {
+	if sc == nil || sc.TemplatePath == "" || t == nil || sc.TemplatePath == t.Path || len(sc.Workload.Functions) == 0 {
+		return sc, ""
+	}
+	rt, err := scenarios.ReadTemplate(sc)
+	if err != nil {
+		return sc, "duration references from the evaluated template: the scenario's template " + sc.TemplatePath + " could not be read"
+	}
+	ref, err := infra.Baseline(rt)
+	if err != nil {
+		return sc, "duration references from the evaluated template: the scenario's template " + sc.TemplatePath + " could not be modelled"
+	}
+	c := *sc
+	c.Workload.Functions = make(map[string]*scenarios.FunctionLoad, len(sc.Workload.Functions))
+	changed := false
+	for id, fl := range sc.Workload.Functions {
+		if fl == nil {
+			c.Workload.Functions[id] = fl
+			continue
+		}
+		f := *fl
+		c.Workload.Functions[id] = &f
+		ri, bi := ref.FunctionIndex(id), base.FunctionIndex(id)
+		if ri < 0 || bi < 0 {
+			continue
+		}
+		rf, bf := &ref.Functions[ri], &base.Functions[bi]
+		if f.ReferenceMemoryMB <= 0 {
+			mem := rf.MemoryMB
+			if mem <= 0 {
+				mem = infra.DefaultMemoryMB
+			}
+			bmem := bf.MemoryMB
+			if bmem <= 0 {
+				bmem = infra.DefaultMemoryMB
+			}
+			if mem != bmem {
+				f.ReferenceMemoryMB = mem
+				changed = true
+			}
+		}
+		if rf.Arch != bf.Arch && f.DurationMS > 0 {
+			// perf scales duration_ms from the evaluated template's
+			// architecture: restate it there.
+			speed := f.Arm64SpeedOr()
+			if rf.Arch == infra.ARM64 {
+				f.DurationMS *= speed
+			} else {
+				f.DurationMS /= speed
+			}
+			changed = true
+		}
+	}
+	if !changed {
+		return sc, ""
+	}
+	return &c, "durations are at the memory and architecture of the scenario's template " + sc.TemplatePath + " (reference_memory_mb not given)"
 }

@@ -5,10 +5,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/evoarch/evoarch/genome"
+	"github.com/evoarch/evoarch/genome/cfn"
 	"github.com/evoarch/evoarch/scenarios"
 )
 
@@ -146,6 +149,32 @@ func BenchmarkEvaluate(b *testing.B) {
 	}
 }
 
+// BenchmarkEvaluateRandom evaluates a cycle of 1,024 seeded random genomes
+// of the seed-demo space, so that no model can answer from the previous
+// call's result: the figure a search sees.
+func BenchmarkEvaluateRandom(b *testing.B) {
+	p := seedPlan(b)
+	e := p.NewEvaluator()
+	sp := p.Space()
+	r := rand.New(rand.NewPCG(3, 4))
+	gs := make([]genome.Genome, 1024)
+	for k := range gs {
+		g := sp.Current()
+		for i := range g {
+			g[i] = r.IntN(len(sp.Genes[i].Values))
+		}
+		gs[k] = g
+	}
+	var m Metrics
+	b.ReportAllocs()
+	b.ResetTimer()
+	k := 0
+	for b.Loop() {
+		e.Evaluate(gs[k&1023], &m)
+		k++
+	}
+}
+
 // BenchmarkEvaluateCost times the part of Evaluate this package owns: the
 // genome applied to the state, the bill and the fitness, without the
 // performance model.
@@ -261,5 +290,93 @@ func TestEvaluatorsConcurrent(t *testing.T) {
 		if err := <-done; err != nil {
 			t.Error(err)
 		}
+	}
+}
+
+// TestWrittenVariantMatchesGenome: a variant written out as a template of
+// its own (apply, evolve --out) and evaluated under the same scenario gets
+// the figures the search gave its genome: the workload's durations stay
+// referred to the scenario's template (reference_memory_mb and the
+// architecture), not to the variant's new memory or architecture.
+func TestWrittenVariantMatchesGenome(t *testing.T) {
+	tests := []struct {
+		name string
+		sets []string
+		set  map[string]any
+	}{
+		{"memory", nil, map[string]any{"myFirstFunction.MemorySize": 1769.0, "mySecondFunction.MemorySize": 512.0,
+			"encryptedTable.BillingMode": "PAY_PER_REQUEST", "unencryptedTable.BillingMode": "PAY_PER_REQUEST"}},
+		{"arm64", []string{"workload.functions.myFirstFunction.arm64_speed=1.25"},
+			map[string]any{"myFirstFunction.Architectures": "arm64", "myFirstFunction.MemorySize": 1024.0}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			sc, err := scenarios.Load("seed-demo")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := sc.Apply(tc.sets); err != nil {
+				t.Fatal(err)
+			}
+			// As in a scenario file that leaves reference_memory_mb to the
+			// template (its documented default).
+			for _, fl := range sc.Workload.Functions {
+				fl.ReferenceMemoryMB = 0
+			}
+			tpl, err := scenarios.ReadTemplate(sc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sp, err := genome.Derive(tpl, sc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := Compile(sp, sc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			g, err := sp.ParseAssignments(tc.set)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want Metrics
+			p.NewEvaluator().Evaluate(g, &want)
+
+			src, err := sp.Apply(g)
+			if err != nil {
+				t.Fatal(err)
+			}
+			vt, err := cfn.Parse("variant.yaml", src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			vsp, err := genome.Derive(vt, sc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			vp, err := Compile(vsp, sc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got Metrics
+			vp.NewEvaluator().Evaluate(vsp.Current(), &got)
+			a, b := want.Objectives, got.Objectives
+			for _, c := range []struct {
+				name   string
+				w, got float64
+			}{
+				{"cost", a.CostUSDMonth, b.CostUSDMonth}, {"p50", a.LatencyP50MS, b.LatencyP50MS},
+				{"p99", a.LatencyP99MS, b.LatencyP99MS}, {"error rate", a.ErrorRate, b.ErrorRate},
+			} {
+				if math.Abs(c.w-c.got) > 1e-9*math.Max(1, math.Abs(c.w)) {
+					t.Errorf("%s: the written variant gives %v, its genome %v", c.name, c.got, c.w)
+				}
+			}
+			if ev := vp.Report(vsp.Current()); !slices.ContainsFunc(ev.Assumptions, func(s string) bool {
+				return strings.Contains(s, "scenario's template")
+			}) {
+				t.Errorf("assumptions do not say where the durations are referred: %q", ev.Assumptions)
+			}
+		})
 	}
 }

@@ -18,6 +18,9 @@ const hoursPerMonth = 730
 // secondsPerMonth is hoursPerMonth in seconds.
 const secondsPerMonth = hoursPerMonth * 3600
 
+// secondsPerDay turns a share of the day into seconds.
+const secondsPerDay = 24 * 3600
+
 //go:embed prices/*.yaml
 var priceFS embed.FS
 

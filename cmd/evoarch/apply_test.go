@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 const applySrc = "Transform: AWS::Serverless-2016-10-31\n# keep me\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: python3.12\n      MemorySize: 256\n"
@@ -87,5 +88,65 @@ func TestApplyRun(t *testing.T) {
 	}
 	if want := strings.Replace(applySrc, "MemorySize: 256", "MemorySize: 1024", 1); string(b) != want {
 		t.Errorf("wrote\n%s\nwant\n%s", b, want)
+	}
+}
+
+// TestApplyBadInput runs apply (and space) on each kind of bad template the
+// issue lists: exit 2 within two seconds, a message that names the file and,
+// where the input has one, the line, column and key path; nothing written.
+func TestApplyBadInput(t *testing.T) {
+	dir := t.TempDir()
+	bomb := "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nResources:\n  X:\n    Type: AWS::S3::Bucket\n    Properties:\n      Tags: *c\n"
+	for _, tc := range []struct {
+		name, file, src string
+		want            []string // what follows "cfn: <file>" in stderr, then other substrings
+	}{
+		{"malformed YAML", "m.yaml", "Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n   Properties: {}\n", []string{":4:4: Resources.Fn.Properties: malformed YAML"}},
+		{"malformed JSON", "m.json", "{\"Resources\": {\"Fn\": {\"Type\": \"AWS::Lambda::Function\" \"Properties\": {}}}}", []string{":1:55: Resources.Fn: malformed JSON"}},
+		{"over the size limit", "big.yaml", "Resources: {}\n#" + strings.Repeat("x", 20<<20) + "\n", []string{": template is", "over the 20971520-byte limit"}},
+		{"YAML alias bomb", "bomb.yaml", bomb, []string{":1:4: a: YAML anchors (&a) are not supported"}},
+		{"deep nesting", "deep.json", "{\"Resources\": " + strings.Repeat("[", 50000) + strings.Repeat("]", 50000) + "}", []string{":1:", "nesting deeper than 200 levels"}},
+		{"binary garbage", "garbage.yaml", "\x7fELF\x02\x01\x01\x00\x00\x00\xff\xfe\x00\x10", []string{":1:1: malformed YAML: control characters are not allowed"}},
+		{"Resources not a map", "list.yaml", "Resources:\n  - Fn\n", []string{":2:3: Resources: Resources must be a map"}},
+		{"property of the wrong type", "type.yaml", "Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Timeout: [30]\n", []string{":5:16: Resources.Fn.Properties.Timeout: Timeout must be a whole number"}},
+		{"duplicate keys", "dup.yaml", "Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Type: AWS::Serverless::Function\n", []string{":4:5: Resources.Fn.Type: duplicate key \"Type\" (first at 3:5)"}},
+		{"missing file", "missing.yaml", "", []string{": could not read template: no such file"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			in := filepath.Join(dir, tc.file)
+			if tc.src != "" {
+				if err := os.WriteFile(in, []byte(tc.src), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			out := filepath.Join(dir, "out-"+tc.file)
+			for _, args := range [][]string{
+				{"apply", in, "--set-gene", "Fn.MemorySize=1024", "-o", out},
+				{"space", "--format", "json", in},
+			} {
+				start := time.Now()
+				code, stdout, stderr := runCmd(args...)
+				if d := time.Since(start); d > 2*time.Second {
+					t.Errorf("%s: took %v", args[0], d)
+				}
+				if code != 2 {
+					t.Errorf("%s: exit %d, want 2: %s", args[0], code, stderr)
+				}
+				if stdout != "" {
+					t.Errorf("%s: wrote to stdout: %.200q", args[0], stdout)
+				}
+				if !strings.Contains(stderr, "cfn: "+in+tc.want[0]) {
+					t.Errorf("%s: stderr %q lacks %q", args[0], stderr, "cfn: "+in+tc.want[0])
+				}
+				for _, w := range tc.want[1:] {
+					if !strings.Contains(stderr, w) {
+						t.Errorf("%s: stderr %q lacks %q", args[0], stderr, w)
+					}
+				}
+			}
+			if _, err := os.Stat(out); err == nil {
+				t.Error("apply wrote its output for a bad template")
+			}
+		})
 	}
 }

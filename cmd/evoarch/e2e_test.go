@@ -171,6 +171,61 @@ objectives: {cost: 0.1, latency: 0.1, availability: 0.1, deploy_safety: 0.1, com
 	}
 }
 
+// TestEndToEndGateConstraints: under seed-demo the seed template already
+// breaks max_latency_p99_ms; the gate fails the same template (it breaks a
+// hard constraint) unless --ratchet, which passes it with a note; even
+// under --ratchet a candidate that breaks a constraint the baseline meets
+// fails. A missing file is exit 2.
+func TestEndToEndGateConstraints(t *testing.T) {
+	dir := t.TempDir()
+	tpl := seedTemplate(t, dir)
+	type verdict struct {
+		Pass      bool     `json:"pass"`
+		Broken    []string `json:"broken_constraints"`
+		Notes     []string `json:"notes"`
+		Reasons   []string `json:"reasons"`
+		Baseline  struct{ Objectives map[string]float64 }
+		Candidate struct{ Objectives map[string]float64 }
+	}
+	gate := func(want int, args ...string) verdict {
+		t.Helper()
+		out, errOut, code := e2e(t, dir, append([]string{"gate", "--scenario", "seed-demo", "--format", "json"}, args...)...)
+		var v verdict
+		if code != want {
+			t.Fatalf("gate %v: exit %d, want %d\n%s%s", args, code, want, out, errOut)
+		}
+		if want != 2 {
+			if err := json.Unmarshal([]byte(out), &v); err != nil {
+				t.Fatalf("gate %v: %v\n%s", args, err, out)
+			}
+		}
+		return v
+	}
+	v := gate(0, tpl, tpl, "--ratchet")
+	if len(v.Broken) != 1 || v.Broken[0] != "max_latency_p99_ms" || len(v.Notes) != 1 || !v.Pass {
+		t.Errorf("same template under --ratchet: want a pass with a note on max_latency_p99_ms: %+v", v)
+	}
+	if v := gate(1, tpl, tpl); v.Pass || len(v.Reasons) != 1 {
+		t.Errorf("same template, broken constraint: want a fail: %+v", v)
+	}
+	_, errOut, code := e2e(t, dir, "apply", tpl, "--set-gene", "myFirstFunction.MemorySize=3008", "-o", "big.yaml")
+	if code != 0 {
+		t.Fatalf("apply: exit %d: %s", code, errOut)
+	}
+	v = gate(0, tpl, "big.yaml", "--tolerance", "10", "--ratchet")
+	b, c := v.Baseline.Objectives["cost_usd_month"], v.Candidate.Objectives["cost_usd_month"]
+	if !(c > b) {
+		t.Fatalf("3008 MB must cost more: %g -> %g", b, c)
+	}
+	limit := fmt.Sprintf("constraints.max_cost_usd_month=%g", (b+c)/2)
+	v = gate(1, tpl, "big.yaml", "--tolerance", "10", "--ratchet", "--set", limit)
+	if v.Pass || len(v.Reasons) != 1 || !strings.Contains(v.Reasons[0], "max_cost_usd_month") {
+		t.Errorf("a new broken constraint must fail the gate: %+v", v)
+	}
+	gate(2, tpl, "missing.yaml")
+	gate(2, tpl, tpl, "--tolerance", "NaN")
+}
+
 // TestEndToEndHistory: history over a git repository of a template, with a
 // commit that does not parse reported and the rest going on.
 func TestEndToEndHistory(t *testing.T) {
@@ -250,7 +305,8 @@ func TestEndToEndEvolveOut(t *testing.T) {
 		t.Errorf("--watch shows nothing on stderr:\n%.300s", errOut)
 	}
 	for _, f := range []string{"run.json", "template.next.yaml", "template.best.yaml", "changes.diff", "report.md",
-		"report.html", "roadmap.png", "roadmap.svg", "fitness.svg", "cost.svg", "rollout.svg", "population.gif"} {
+		"report.html", "roadmap.png", "roadmap.svg", "fitness.svg", "pareto.svg", "cost.svg", "sensitivity.svg", "rollout.svg",
+		"population.gif"} {
 		if _, err := os.Stat(filepath.Join(dir, "rep", f)); err != nil {
 			t.Errorf("evolve --out did not write %s", f)
 		}
@@ -262,6 +318,15 @@ func TestEndToEndEvolveOut(t *testing.T) {
 	md, _ := os.ReadFile(filepath.Join(dir, "rep", "report.md"))
 	if !bytes.Contains(md, []byte("## Recommendation: the next change")) || bytes.Contains(md, []byte("No change within")) {
 		t.Errorf("the report does not recommend a next change for seed-demo:\n%.600s", md)
+	}
+	// A newcomer reads why, what it costs, what it risks, and the assumptions
+	// behind the numbers (prices' dates, decisions, scenario values).
+	for _, want := range []string{"Why this change: of the variants that change at most 1 gene", "Its cost:", "Its risk:",
+		"breaks the hard constraint max\\_latency\\_p99\\_ms", "prices: lambda: us-east-1 list prices dated", "month: 730 hours",
+		"objective weights: cost 1", "pinned genes: none"} {
+		if !bytes.Contains(md, []byte(want)) {
+			t.Errorf("report.md lacks %q", want)
+		}
 	}
 	// The saved run renders the same markdown.
 	if _, errOut, code := e2e(t, dir, "report", filepath.Join("rep", "run.json"), "--out", "again"); code != 0 {

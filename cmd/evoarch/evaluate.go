@@ -184,5 +184,16 @@ func parseGenomeLine(sp *genome.Space, text []byte) (genome.Genome, error) {
 	if set == nil {
 		return nil, fmt.Errorf("not a JSON object of {gene: value}: null")
 	}
+	// A gene named twice is a mistake in the caller, not "the last wins".
+	var ordered sim.GenomeValues
+	if err := json.Unmarshal(text, &ordered); err == nil && len(ordered) != len(set) {
+		seen := map[string]bool{}
+		for _, v := range ordered {
+			if seen[v.Gene] {
+				return nil, fmt.Errorf("gene %s is given twice", v.Gene)
+			}
+			seen[v.Gene] = true
+		}
+	}
 	return sp.ParseAssignments(set)
 }

@@ -114,6 +114,7 @@ func TestEvaluateBatch(t *testing.T) {
 		`{}`,
 		`{"myFirstFunction.MemorySize": 100}`,
 		`[1]`,
+		`{"myFirstFunction.MemorySize": 512, "myFirstFunction.MemorySize": 1024}`,
 	}, "\n")
 	var out, errb bytes.Buffer
 	code := run([]string{"evaluate", "--genomes", "-"}, &IO{In: strings.NewReader(in), Out: &out, ErrOut: &errb})
@@ -121,8 +122,8 @@ func TestEvaluateBatch(t *testing.T) {
 		t.Errorf("exit %d with bad lines, want 2", code)
 	}
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
-	if len(lines) != 6 {
-		t.Fatalf("%d answers, want 6 (the empty line is skipped):\n%s", len(lines), out.String())
+	if len(lines) != 7 {
+		t.Fatalf("%d answers, want 7 (the empty line is skipped):\n%s", len(lines), out.String())
 	}
 	type answer struct {
 		Line       int                 `json:"line"`
@@ -134,7 +135,7 @@ func TestEvaluateBatch(t *testing.T) {
 	want := []struct {
 		line    int
 		errWant string
-	}{{1, ""}, {3, "myFirstFunction.MemSize"}, {4, "JSON"}, {5, ""}, {6, "myFirstFunction.MemorySize"}, {7, "JSON"}}
+	}{{1, ""}, {3, "myFirstFunction.MemSize"}, {4, "JSON"}, {5, ""}, {6, "myFirstFunction.MemorySize"}, {7, "JSON"}, {8, "myFirstFunction.MemorySize is given twice"}}
 	var fit [2]float64
 	for i, l := range lines {
 		var a answer

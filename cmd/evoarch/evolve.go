@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/signal"
+	"sort"
 	"strings"
 	"time"
 
@@ -188,7 +190,7 @@ func evolveRun(opts *evolveOptions) error {
 	if opts.Format == "json" {
 		err = writeJSON(opts.IO.Out, out)
 	} else {
-		err = writeEvolveText(opts.IO.Out, out, res)
+		err = writeEvolveText(opts.IO.Out, out, res, sp)
 	}
 	if err != nil {
 		return err
@@ -204,9 +206,11 @@ func evolveRun(opts *evolveOptions) error {
 
 // evolveJSON is INTERFACE.md "evolve --format json", with added keys.
 type evolveJSON struct {
-	Scenario    string `json:"scenario"`
-	Algorithm   string `json:"algorithm"`
-	Seed        int64  `json:"seed"`
+	Scenario  string `json:"scenario"`
+	Algorithm string `json:"algorithm"`
+	Seed      int64  `json:"seed"`
+	// MaxChange is K: the genes one next change or roadmap step may change.
+	MaxChange   int    `json:"max_change"`
 	Evaluations int    `json:"evaluations"`
 	Generations int    `json:"generations"`
 	StopReason  string `json:"stop_reason"`
@@ -223,6 +227,9 @@ type evolveJSON struct {
 	Compromise          *evolve.Compromise   `json:"compromise,omitempty"`
 	Sensitivity         []evolve.Sensitivity `json:"sensitivity"`
 	History             []evolve.Generation  `json:"history"`
+	// Assumptions are the modelling assumptions in force: prices' dates,
+	// decisions, scenario values (added key).
+	Assumptions []assumptionJSON `json:"assumptions"`
 	// Added with --out, so that 'report run.json' draws the same report:
 	// each generation's population on the cost/latency plane, the rollout
 	// comparison of the best variant, and the template's path.
@@ -256,14 +263,14 @@ type paretoJSON struct {
 
 func buildEvolveJSON(plan *sim.Plan, scenario string, res *evolve.Result) *evolveJSON {
 	out := &evolveJSON{
-		Scenario: scenario, Algorithm: res.Algorithm, Seed: res.Seed, Evaluations: res.Evaluations,
+		Scenario: scenario, Algorithm: res.Algorithm, Seed: res.Seed, MaxChange: res.MaxChange, Evaluations: res.Evaluations,
 		Generations: res.Generations, StopReason: res.StopReason, SpaceSize: res.SpaceSize.String(),
 		AnalysisEvaluations: res.AnalysisEvaluations,
 		Baseline:            plan.Report(res.Baseline),
 		Best:                bestJSON{Evaluation: plan.Report(res.Best), Changes: res.BestChanges},
 		Roadmap:             res.Roadmap, RoadmapNote: res.RoadmapNote,
 		Objectives: res.Objectives, Pareto: []paretoJSON{}, Compromise: res.Compromise,
-		Sensitivity: res.Sensitivity, History: res.History,
+		Sensitivity: res.Sensitivity, History: res.History, Assumptions: assumptionsOf(plan),
 	}
 	if res.NextChange != nil {
 		out.NextChange = &nextChangeJSON{NextChange: res.NextChange}
@@ -280,14 +287,18 @@ func buildEvolveJSON(plan *sim.Plan, scenario string, res *evolve.Result) *evolv
 
 // writeEvolveText prints the next change first, then the roadmap, the best
 // variant, what each change buys, and the search's own figures.
-func writeEvolveText(w io.Writer, out *evolveJSON, res *evolve.Result) error {
+func writeEvolveText(w io.Writer, out *evolveJSON, res *evolve.Result, sp *genome.Space) error {
 	var b strings.Builder
 	nc := res.NextChange
 	scope := "exact"
 	if !nc.Exact {
 		scope = "local search"
 	}
-	fmt.Fprintf(&b, "Next change (at most %d %s, %s over %d variants):\n", res.MaxChange, plural(res.MaxChange, "gene", "genes"), scope, nc.Neighbourhood)
+	size := fmt.Sprint(nc.Neighbourhood)
+	if nc.Neighbourhood == math.MaxInt64 {
+		size = "more than 9.2e18" // evolve saturates the count at MaxInt64
+	}
+	fmt.Fprintf(&b, "Next change (at most %d %s, %s over %s variants):\n", res.MaxChange, plural(res.MaxChange, "gene", "genes"), scope, size)
 	if len(nc.Changes) == 0 {
 		fmt.Fprintf(&b, "  %s\n", nc.Summary)
 	} else {
@@ -324,17 +335,30 @@ func writeEvolveText(w io.Writer, out *evolveJSON, res *evolve.Result) error {
 	}
 	if changed > 0 {
 		b.WriteString("\nWhat each change buys (the best variant with that gene set back):\n")
+		width := 0
 		for _, s := range res.Sensitivity {
 			if s.Changed {
-				fmt.Fprintf(&b, "  %-50s fitness %+.4f, cost %+.2f $/month, p99 %+.1f ms, compliance %+.3f\n", s.Gene,
+				width = max(width, len(s.Gene))
+			}
+		}
+		for _, s := range res.Sensitivity {
+			if s.Changed {
+				fmt.Fprintf(&b, "  %-*s  fitness %+.4f, cost %+.2f $/month, p99 %+.1f ms, compliance %+.3f\n", width, s.Gene,
 					s.Fitness, s.Objectives.CostUSDMonth, s.Objectives.LatencyP99MS, s.Objectives.Compliance)
 			}
 		}
 	}
 	if len(res.Pareto) > 0 {
 		fmt.Fprintf(&b, "\nPareto front over %s: %d variants\n", strings.Join(res.Objectives, ", "), len(res.Pareto))
-		if res.Compromise != nil {
-			fmt.Fprintf(&b, "  recommended: %s\n", res.Compromise.Explanation)
+		if c := res.Compromise; c != nil && c.Index < len(res.Pareto) && res.Algorithm != evolve.NSGA2 && res.Algorithm != evolve.Exhaustive {
+			fmt.Fprintf(&b, "  (the non-dominated variants among those the search evaluated; --algorithm nsga2 searches for the front)\n")
+		} else if c != nil && c.Index < len(res.Pareto) {
+			fmt.Fprintf(&b, "  recommended trade-off: %s\n", c.Explanation)
+			cs := sp.Changes(res.Baseline, res.Pareto[c.Index].Genome)
+			fmt.Fprintf(&b, "  variant %d changes %d %s from the template:\n", c.Index+1, len(cs), plural(len(cs), "gene", "genes"))
+			for _, ch := range cs {
+				fmt.Fprintf(&b, "    %s: %s -> %s\n", ch.Gene, genome.FormatValue(ch.From), genome.FormatValue(ch.To))
+			}
 		}
 	}
 	fmt.Fprintf(&b, "\nSearch: %s, seed %d, %d evaluations (+%d for the analysis), %d generations, stopped: %s; %s variants\n",
@@ -354,4 +378,94 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// assumptionJSON is one modelling assumption in force (report.Assumption).
+type assumptionJSON struct {
+	Topic  string `json:"topic"`
+	Value  string `json:"value"`
+	Source string `json:"source"`
+}
+
+// assumptionsOf lists what a reader of the report must know to trust its
+// numbers: the prices and their dates, the modelling decisions, and the
+// scenario's values (or the defaults standing in for them).
+func assumptionsOf(plan *sim.Plan) []assumptionJSON {
+	sc := plan.Scenario()
+	out := []assumptionJSON{}
+	add := func(topic, value, source string) {
+		out = append(out, assumptionJSON{Topic: topic, Value: value, Source: source})
+	}
+	// Prices: per service, the dates of the embedded list prices.
+	if pr := plan.Prices(); pr != nil {
+		dates := map[string]map[string]bool{}
+		var services []string
+		for _, p := range pr.All {
+			if dates[p.Service] == nil {
+				dates[p.Service] = map[string]bool{}
+				services = append(services, p.Service)
+			}
+			dates[p.Service][p.Date] = true
+		}
+		sort.Strings(services)
+		for _, svc := range services {
+			var ds []string
+			for d := range dates[svc] {
+				ds = append(ds, d)
+			}
+			sort.Strings(ds)
+			add("prices: "+svc, fmt.Sprintf("%s list prices dated %s", pr.Region, strings.Join(ds, ", ")), "aws-facts.md, embedded in sim/prices")
+		}
+	}
+	add("month", "730 hours wherever an hourly price becomes a monthly one", "decisions.md")
+	// The free tier (off by default) is among the evaluation's own
+	// assumptions, which the report lists too.
+	if sc.Pricing.FreeTier {
+		add("free tier", "on: applied once per account across all resources", "scenario pricing.free_tier")
+	}
+	add("Lambda CPU", "CPU share = memory / 1,769 MB of one vCPU; single-threaded work gains nothing past 1,769 MB", "decisions.md")
+	add("cold starts", "INIT durations by runtime and architecture, billed for cold starts", "decisions.md")
+	add("deployment lead time", "AllAtOnce 0; CanaryXPercentNMinutes N; Linear10PercentEveryNMinutes 10 x N minutes", "decisions.md")
+	add("compliance semantics", sc.SemanticsOr()+": "+map[string]string{
+		"template": "a rule passes only on what the template declares",
+		"deployed": "AWS service defaults count too",
+	}[sc.SemanticsOr()], "scenario compliance.semantics (decisions.md)")
+	add("region", sc.RegionOr(), "scenario region")
+	weights := make([]string, 0, 5)
+	for _, w := range []string{"cost", "latency", "compliance", "availability", "deploy_safety"} {
+		weights = append(weights, fmt.Sprintf("%s %g", w, sc.Weight(w)))
+	}
+	add("objective weights", strings.Join(weights, ", "), "scenario objectives")
+	src := func(given bool, key string) string {
+		if given {
+			return "scenario " + key
+		}
+		return "default: " + key + " not given"
+	}
+	add("cost target", fmt.Sprintf("the cost utility is 1/2 at $%g per month", sc.BudgetUSDMonthOr()), src(sc.BudgetGiven(), "targets.budget_usd_month"))
+	add("latency target", fmt.Sprintf("the latency utility is 1/2 at a p99 of %g ms", sc.LatencySLOP99MSOr()), src(sc.LatencySLOGiven(), "targets.latency_slo_p99_ms"))
+	add("error budget", fmt.Sprintf("the availability utility is 1/2 at an error rate of %g", sc.ErrorBudgetOr()), src(sc.Targets.ErrorBudget > 0, "targets.error_budget"))
+	add("regularization", fmt.Sprintf("fitness = weighted utility - %g x complexity", sc.RegularizationOr()), src(sc.Given["regularization"] || sc.Regularization != 0, "regularization"))
+	add("release model", fmt.Sprintf("%g%% of releases carry a defect, failing %g%% of the requests they serve; a defect no alarm or hook stops is rolled back after %g minutes",
+		100*sc.Release.DefectRateOr(), 100*sc.Release.DefectErrorRateOr(), sc.Release.ManualDetectMinOr()), "scenario release, or its defaults")
+	var cons []string
+	if c := sc.Constraints.MaxCostUSDMonth; c > 0 {
+		cons = append(cons, fmt.Sprintf("cost at most $%g per month", c))
+	}
+	if c := sc.Constraints.MaxLatencyP99MS; c > 0 {
+		cons = append(cons, fmt.Sprintf("p99 latency at most %g ms", c))
+	}
+	if len(sc.Constraints.RequiredRules) > 0 {
+		cons = append(cons, "required rules: "+strings.Join(sc.Constraints.RequiredRules, ", "))
+	}
+	if len(cons) == 0 {
+		cons = append(cons, "none")
+	}
+	add("hard constraints", strings.Join(cons, "; "), "scenario constraints")
+	pins := "none"
+	if len(sc.Pin) > 0 {
+		pins = strings.Join(sc.Pin, ", ")
+	}
+	add("pinned genes", pins, "scenario pin")
+	return out
 }

@@ -21,6 +21,9 @@ type gateOptions struct {
 	Sets      []string
 	Tolerance float64
 	Format    string
+	// Ratchet lets a candidate keep breaking a hard constraint the
+	// baseline already breaks, as long as it breaks it no further.
+	Ratchet bool
 }
 
 func newGateCmd(ios *IO, runF func(*gateOptions) error) *cobra.Command {
@@ -30,7 +33,10 @@ func newGateCmd(ios *IO, runF func(*gateOptions) error) *cobra.Command {
 		Short: "Pass or fail a candidate template against a baseline by fitness",
 		Long: `Evaluate two versions of a template under the same scenario and compare their
 fitness and every objective. The candidate passes when its fitness is at least the
-baseline's minus --tolerance and it meets the scenario's hard constraints.
+baseline's minus --tolerance and it meets the scenario's hard constraints. With
+--ratchet, a constraint the baseline already breaks fails the candidate only if the
+candidate breaks it further, so a pull request is not blocked by what main already
+does while it works towards meeting it.
 
 Use it as a CI step on a pull request, or as what a CodeDeploy PreTraffic hook runs
 before traffic shifts to a new version.
@@ -47,8 +53,8 @@ Exit codes:
 			if err := checkFormat(opts.Format, "text", "json", "markdown"); err != nil {
 				return err
 			}
-			if opts.Tolerance < 0 || math.IsNaN(opts.Tolerance) {
-				return &FlagError{Err: fmt.Errorf("invalid tolerance %v: it must be 0 or more", opts.Tolerance)}
+			if opts.Tolerance < 0 || math.IsNaN(opts.Tolerance) || math.IsInf(opts.Tolerance, 0) {
+				return &FlagError{Err: fmt.Errorf("invalid tolerance %v: it must be a finite number, 0 or more", opts.Tolerance)}
 			}
 			if runF != nil {
 				return runF(opts)
@@ -60,6 +66,7 @@ Exit codes:
 	cmd.Flags().StringVar(&opts.Scenario, "scenario", "", "built-in scenario name or scenario file (default: an empty scenario)")
 	cmd.Flags().StringArrayVar(&opts.Sets, "set", nil, "override one scenario value: KEY=VALUE (repeatable)")
 	cmd.Flags().Float64Var(&opts.Tolerance, "tolerance", 0, "fitness the candidate may lose and still pass")
+	cmd.Flags().BoolVar(&opts.Ratchet, "ratchet", false, "pass a candidate that breaks a hard constraint the baseline already breaks, when it breaks it no further")
 	return cmd
 }
 
@@ -81,8 +88,13 @@ type gateResult struct {
 	Delta     float64            `json:"delta"`  // candidate fitness minus baseline fitness
 	Deltas    map[string]float64 `json:"deltas"` // per objective, candidate minus baseline
 	Reasons   []string           `json:"reasons"`
-	// Constraints the candidate breaks, by name.
+	// Constraints the candidate breaks, by name (whether or not they fail
+	// the gate).
 	Broken []string `json:"broken_constraints"`
+	// Notes are what the candidate breaks but does not fail the gate for:
+	// constraints the baseline breaks as much.
+	Notes   []string `json:"notes"`
+	Ratchet bool     `json:"ratchet"`
 }
 
 // evaluateTemplate evaluates a template as written under a scenario.
@@ -141,6 +153,8 @@ func gateRun(opts *gateOptions) error {
 		Deltas:    map[string]float64{},
 		Reasons:   []string{},
 		Broken:    []string{},
+		Notes:     []string{},
+		Ratchet:   opts.Ratchet,
 	}
 	for k, v := range r.Candidate.Objectives {
 		if b, ok := r.Baseline.Objectives[k]; ok {
@@ -152,11 +166,32 @@ func gateRun(opts *gateOptions) error {
 		r.Pass = false
 		r.Reasons = append(r.Reasons, fmt.Sprintf("fitness drops by %.4f, more than the tolerance %.4f", base.Fitness-cand.Fitness, opts.Tolerance))
 	}
-	for _, c := range cand.Constraints {
+	baseBroken := map[string]sim.Constraint{}
+	for _, c := range base.Constraints {
 		if !c.OK {
+			baseBroken[c.Name] = c
+		}
+	}
+	for _, c := range cand.Constraints {
+		if c.OK {
+			continue
+		}
+		r.Broken = append(r.Broken, c.Name)
+		b, was := baseBroken[c.Name]
+		switch {
+		case !was:
 			r.Pass = false
-			r.Broken = append(r.Broken, c.Name)
-			r.Reasons = append(r.Reasons, fmt.Sprintf("breaks %s: %.4g over the limit %.4g", c.Name, c.Value, c.Limit))
+			r.Reasons = append(r.Reasons, fmt.Sprintf("breaks %s: %.4g against the limit %.4g (the baseline meets it)", c.Name, c.Value, c.Limit))
+		case c.Value > b.Value:
+			// Every constraint is value <= limit (a maximum, or a count of
+			// broken required rules against 0): more is further over.
+			r.Pass = false
+			r.Reasons = append(r.Reasons, fmt.Sprintf("breaks %s further: %.4g, the baseline %.4g, against the limit %.4g", c.Name, c.Value, b.Value, c.Limit))
+		case opts.Ratchet:
+			r.Notes = append(r.Notes, fmt.Sprintf("still breaks %s: %.4g against the limit %.4g, no worse than the baseline (%.4g); passed under --ratchet", c.Name, c.Value, c.Limit, b.Value))
+		default:
+			r.Pass = false
+			r.Reasons = append(r.Reasons, fmt.Sprintf("breaks %s: %.4g against the limit %.4g, as the baseline does (--ratchet would pass it)", c.Name, c.Value, c.Limit))
 		}
 	}
 	var out bytes.Buffer
@@ -217,7 +252,10 @@ func gateText(w *bytes.Buffer, r *gateResult) {
 	for _, reason := range r.Reasons {
 		fmt.Fprintf(w, "\n- %s", reason)
 	}
-	if len(r.Reasons) > 0 {
+	for _, note := range r.Notes {
+		fmt.Fprintf(w, "\n- note: %s", note)
+	}
+	if len(r.Reasons)+len(r.Notes) > 0 {
 		w.WriteString("\n")
 	}
 }
@@ -226,7 +264,7 @@ func gateMarkdown(w *bytes.Buffer, r *gateResult) {
 	if r.Pass {
 		fmt.Fprintf(w, "### ✅ evoarch gate: pass\n\n")
 	} else {
-		fmt.Fprintf(w, "### ❌ evoarch gate: regression\n\n")
+		fmt.Fprintf(w, "### ❌ evoarch gate: fail\n\n")
 	}
 	fmt.Fprintf(w, "Fitness **%.4f → %.4f** (%+.4f; tolerance %.4f) under scenario `%s`.\n\n", r.Baseline.Fitness, r.Candidate.Fitness, r.Delta, r.Tolerance, strings.ReplaceAll(r.Scenario, "`", ""))
 	w.WriteString("| objective | baseline | candidate | delta | |\n| --- | ---: | ---: | ---: | --- |\n")
@@ -238,10 +276,13 @@ func gateMarkdown(w *bytes.Buffer, r *gateResult) {
 		}
 		fmt.Fprintf(w, "| %s | %.4f | %.4f | %+.4f | %s |\n", o.name, b, c, c-b, verdict(c-b, o.higher))
 	}
-	if len(r.Reasons) > 0 {
+	if len(r.Reasons)+len(r.Notes) > 0 {
 		w.WriteString("\n")
 		for _, reason := range r.Reasons {
 			fmt.Fprintf(w, "- %s\n", reason)
+		}
+		for _, note := range r.Notes {
+			fmt.Fprintf(w, "- note: %s\n", note)
 		}
 	}
 }

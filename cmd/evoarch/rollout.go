@@ -88,6 +88,40 @@ type rolloutFunctionJSON struct {
 	Strategies []rollout.Strategy `json:"strategies"`
 }
 
+// rolloutOutJSON is what the rollout command prints: rolloutJSON with the
+// figures that are not computed as null.
+type rolloutOutJSON struct {
+	Functions []rolloutOutFunctionJSON `json:"functions"`
+}
+
+type rolloutOutFunctionJSON struct {
+	ID         string                `json:"id"`
+	Current    string                `json:"current"`
+	Strategies []rolloutStrategyJSON `json:"strategies"`
+}
+
+// rolloutStrategyJSON is one strategy's figures. A figure the model cannot
+// compute (a custom configuration without steps in the scenario) is null,
+// never an invented 0, and Note says why.
+type rolloutStrategyJSON struct {
+	Type                   string   `json:"type"`
+	LeadTimeMin            *float64 `json:"lead_time_min"`
+	DetectProbability      *float64 `json:"detect_probability"`
+	ExpectedFailedRequests *float64 `json:"expected_failed_requests"`
+	TimeToDetectMin        *float64 `json:"time_to_detect_min"`
+	FailedRequestsPerMonth *float64 `json:"failed_requests_per_month"`
+	Note                   string   `json:"note,omitempty"`
+}
+
+func strategyJSON(s rollout.Strategy) rolloutStrategyJSON {
+	if s.Unknown {
+		return rolloutStrategyJSON{Type: s.Type, Note: fmt.Sprintf("a custom CodeDeploy configuration: give its traffic steps under release.custom.%s to compute it", s.Type)}
+	}
+	f := func(v float64) *float64 { return &v }
+	return rolloutStrategyJSON{Type: s.Type, LeadTimeMin: f(s.LeadTimeMin), DetectProbability: f(s.DetectProbability),
+		ExpectedFailedRequests: f(s.ExpectedFailedRequests), TimeToDetectMin: f(s.TimeToDetectMin), FailedRequestsPerMonth: f(s.FailedRequestsPerMonth)}
+}
+
 func rolloutRun(opts *rolloutOptions) error {
 	in, err := loadInputs(opts.Template, opts.Scenario, opts.Sets)
 	if err != nil {
@@ -108,13 +142,13 @@ func rolloutRun(opts *rolloutOptions) error {
 			}
 		}
 	}
-	out := rolloutJSON{Functions: []rolloutFunctionJSON{}}
+	out := rolloutOutJSON{Functions: []rolloutOutFunctionJSON{}}
 	for i := range st.Functions {
-		s := m.Strategies(st, i)
-		if s == nil {
-			s = []rollout.Strategy{}
+		js := []rolloutStrategyJSON{}
+		for _, s := range m.Strategies(st, i) {
+			js = append(js, strategyJSON(s))
 		}
-		out.Functions = append(out.Functions, rolloutFunctionJSON{ID: st.Functions[i].ID, Current: m.Current(st, i), Strategies: s})
+		out.Functions = append(out.Functions, rolloutOutFunctionJSON{ID: st.Functions[i].ID, Current: m.Current(st, i), Strategies: js})
 	}
 	if opts.Format == "json" {
 		if !opts.Quiet {
@@ -124,7 +158,7 @@ func rolloutRun(opts *rolloutOptions) error {
 		}
 		return writeJSON(opts.IO.Out, out)
 	}
-	_, err = opts.IO.Out.Write(rolloutText(in.Scenario.Name, st, m, out))
+	_, err = opts.IO.Out.Write(rolloutText(in.Scenario.Name, in.Scenario.Release.ManualDetectMin > 0, st, m, out))
 	return err
 }
 
@@ -152,13 +186,17 @@ func noAliasNote(f *infra.Function) string {
 }
 
 // rolloutText is the table a workshop reads aloud.
-func rolloutText(scenario string, st *infra.State, m *rollout.Model, out rolloutJSON) []byte {
+func rolloutText(scenario string, manualGiven bool, st *infra.State, m *rollout.Model, out rolloutOutJSON) []byte {
 	var b bytes.Buffer
 	defect, errRate, hook, manual := m.Release()
 	fmt.Fprintf(&b, "Safe deployments under scenario %s\n", scenario)
 	fmt.Fprintf(&b, "Release model: %s of releases carry a defect; a defective version fails %s of its requests;\n", pct(defect), pct(errRate))
 	fmt.Fprintf(&b, "a declared hook catches a defect %s of the time; a defect no alarm or hook stops is found\n", pct(hook))
-	fmt.Fprintf(&b, "by people %g min after the shift ends (model default).\n", manual)
+	source := "release.manual_detect_min"
+	if !manualGiven {
+		source = "model default; set release.manual_detect_min"
+	}
+	fmt.Fprintf(&b, "by people %g min after the shift ends (%s).\n", manual, source)
 	b.WriteString("failed/defect: expected failed requests of a defective release; failed/month: failed/defect x defect rate x deploys per month.\n")
 
 	width := len("STRATEGY")
@@ -185,9 +223,13 @@ func rolloutText(scenario string, st *infra.State, m *rollout.Model, out rollout
 			if s.Type == f.Current {
 				mark = "*"
 			}
+			if s.LeadTimeMin == nil {
+				fmt.Fprintf(&b, "  %s %-*s  %9s  %8s  %13s  %14s  %12s\n", mark, width, s.Type, "n/a", "n/a", "n/a", "n/a", "n/a")
+				continue
+			}
 			fmt.Fprintf(&b, "  %s %-*s  %9s  %8s  %13.1f  %14s  %12.1f\n", mark, width, s.Type,
-				fmt.Sprintf("%.0f min", s.LeadTimeMin), pct(s.DetectProbability), s.ExpectedFailedRequests,
-				fmt.Sprintf("%.1f min", s.TimeToDetectMin), s.FailedRequestsPerMonth)
+				fmt.Sprintf("%.0f min", *s.LeadTimeMin), pct(*s.DetectProbability), *s.ExpectedFailedRequests,
+				fmt.Sprintf("%.1f min", *s.TimeToDetectMin), *s.FailedRequestsPerMonth)
 		}
 	}
 	b.WriteString("\n* the template's own strategy\n")

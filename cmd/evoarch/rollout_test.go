@@ -177,6 +177,33 @@ func rolloutKeys[V any](m map[string]V) []string {
 
 func TestRolloutInputErrors(t *testing.T) {
 	dir := t.TempDir()
+	tests := []struct {
+		name string
+		args []string
+		code int
+		msg  string
+	}{
+		{"missing template", []string{filepath.Join(dir, "nope.yaml")}, 2, "nope.yaml"},
+		{"bad format", []string{"--format", "xml"}, 2, "valid values are {text|json}"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := runRollout(t, tt.args...)
+			if code != tt.code || !strings.Contains(errOut, tt.msg) {
+				t.Errorf("exit %d, stderr %q; want %d and %q", code, errOut, tt.code, tt.msg)
+			}
+			if out != "" {
+				t.Errorf("stdout on error: %q", out)
+			}
+		})
+	}
+}
+
+// TestRolloutCustomWithoutSteps: a custom configuration the scenario gives
+// no steps for is accepted; its figures are not computed and say so (n/a in
+// the table, null in the JSON, a note naming release.custom.<Type>), never 0.
+func TestRolloutCustomWithoutSteps(t *testing.T) {
+	dir := t.TempDir()
 	custom := filepath.Join(dir, "custom.yaml")
 	if err := os.WriteFile(custom, []byte(`Transform: AWS::Serverless-2016-10-31
 Resources:
@@ -192,26 +219,42 @@ Resources:
 `), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	tests := []struct {
-		name string
-		args []string
-		code int
-		msg  string
-	}{
-		{"missing template", []string{filepath.Join(dir, "nope.yaml")}, 2, "nope.yaml"},
-		{"bad format", []string{"--format", "xml"}, 2, "valid values are {text|json}"},
-		{"custom type without steps", []string{custom}, 2, `function Fn: DeploymentPreference type "MyCompanyCanary" is a custom CodeDeploy configuration`},
+	code, out, errOut := runRollout(t, custom)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			code, out, errOut := runRollout(t, tt.args...)
-			if code != tt.code || !strings.Contains(errOut, tt.msg) {
-				t.Errorf("exit %d, stderr %q; want %d and %q", code, errOut, tt.code, tt.msg)
+	var row string
+	for _, line := range strings.Split(out, "\n") {
+		if strings.Contains(line, "MyCompanyCanary") && strings.HasPrefix(strings.TrimSpace(line), "*") {
+			row = line
+		}
+	}
+	if strings.Count(row, "n/a") != 5 || !strings.Contains(out, "release.custom.MyCompanyCanary") {
+		t.Errorf("the custom row must read n/a, with a note:\n%s", out)
+	}
+	code, out, _ = runRollout(t, custom, "--format", "json")
+	var r struct {
+		Functions []struct {
+			Current    string `json:"current"`
+			Strategies []map[string]any
+		} `json:"functions"`
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil || code != 0 || len(r.Functions) != 1 {
+		t.Fatalf("json: exit %d, %v\n%s", code, err, out)
+	}
+	found := false
+	for _, s := range r.Functions[0].Strategies {
+		if s["type"] == "MyCompanyCanary" {
+			found = true
+			if v, ok := s["expected_failed_requests"]; !ok || v != nil {
+				t.Errorf("custom strategy without steps: expected_failed_requests %v, want null", v)
 			}
-			if out != "" {
-				t.Errorf("stdout on error: %q", out)
-			}
-		})
+		} else if _, ok := s["expected_failed_requests"].(float64); !ok {
+			t.Errorf("predefined strategy %v without figures", s["type"])
+		}
+	}
+	if !found || r.Functions[0].Current != "MyCompanyCanary" {
+		t.Errorf("custom strategy not listed as current: %+v", r.Functions[0])
 	}
 }
 

@@ -18,7 +18,7 @@ func TestBadInput(t *testing.T) {
 		pos             Pos    // zero: not checked
 		path            string
 	}{
-		{"malformed YAML", "t.yaml", "Resources:\n  A: [\n", "malformed YAML", Pos{2, 1}, ""},
+		{"malformed YAML", "t.yaml", "Resources:\n  A: [\n", "malformed YAML", Pos{2, 3}, "Resources.A"},
 		{"malformed JSON", "t.json", "{\"Resources\": {\"A\": {\"Type\": ]}}}", "malformed JSON", Pos{1, 30}, "Resources.A.Type"},
 		{"bad JSON and bad YAML: the JSON error", "t.json", "{\"Resources\": {\"A\": {\"Type\": \"X\",}}, \"B\": [1, }", "expected a string key", Pos{1, 34}, "Resources.A"},
 		{"JSON trailing garbage", "t.json", "{\"Resources\": {}} x", "after the end", Pos{1, 19}, ""},

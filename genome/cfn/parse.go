@@ -111,32 +111,19 @@ func parseYAML(path string, src []byte, li *lineIndex) (*Value, error) {
 		if err == io.EOF {
 			return nil, &Error{File: path, Msg: "the template is empty"}
 		}
-		return nil, yamlError(path, err)
+		return nil, yamlError(path, src, li, err)
 	}
 	var more yaml.Node
 	if err := dec.Decode(&more); err == nil {
 		return nil, &Error{File: path, Pos: Pos{more.Line, more.Column}, Msg: "a template must be a single YAML document, found a second one"}
 	} else if err != io.EOF {
-		return nil, yamlError(path, err)
+		return nil, yamlError(path, src, li, err)
 	}
 	if len(doc.Content) == 0 {
 		return nil, &Error{File: path, Msg: "the template is empty"}
 	}
 	c := &yamlConv{path: path, src: src, li: li}
 	return c.value(doc.Content[0], 0, "", false)
-}
-
-// yamlError turns a yaml.v3 error into a positioned Error.
-func yamlError(path string, err error) error {
-	msg := err.Error()
-	msg = strings.TrimPrefix(msg, "yaml: ")
-	e := &Error{File: path, Msg: "malformed YAML: " + msg}
-	var line int
-	if _, scanErr := fmt.Sscanf(msg, "line %d:", &line); scanErr == nil {
-		e.Pos = Pos{Line: line, Col: 1}
-		e.Msg = "malformed YAML: " + strings.TrimSpace(msg[strings.Index(msg, ":")+1:])
-	}
-	return e
 }
 
 // yamlConv converts yaml.v3 nodes into Values, mapping short-form tags and

@@ -809,7 +809,7 @@ func (w *writer) insertFlow(m *Value, key string, val *Value) ([]splice, error) 
 	if open >= len(w.src) || w.src[open] != '{' {
 		return nil, fmt.Errorf("cannot locate the map that gets %s", key)
 	}
-	member := w.jsonString(key) + ": "
+	member := w.flowKey(key) + ": "
 	if len(m.Keys) == 0 {
 		close := w.flowEnd(open) - 1
 		base := w.indentOf(open)
@@ -965,9 +965,41 @@ func (w *writer) renderFlow(v *Value, indent string) string {
 	return b.String()
 }
 
+// flowKey renders a key of a flow mapping: JSON in a JSON template, plain
+// where YAML allows it (as the file's own flow mappings mostly write them).
+func (w *writer) flowKey(k string) string {
+	if !w.json && plainFlowOK(k) {
+		return k
+	}
+	return w.jsonString(k)
+}
+
+// plainFlowOK reports whether s can be written as a plain scalar inside a
+// YAML flow collection, as a key and as a value, and read back as the same
+// string (":lambda" is plain in a block but not in a flow).
+func plainFlowOK(s string) bool {
+	if !plainOK(s) {
+		return false
+	}
+	var n yaml.Node
+	if err := yaml.Unmarshal([]byte("{"+s+": ["+s+"]}"), &n); err != nil || len(n.Content) == 0 {
+		return false
+	}
+	m := n.Content[0]
+	if m.Kind != yaml.MappingNode || len(m.Content) != 2 || m.Content[1].Kind != yaml.SequenceNode || len(m.Content[1].Content) != 1 {
+		return false
+	}
+	k, v := m.Content[0], m.Content[1].Content[0]
+	return k.ShortTag() == "!!str" && k.Value == s && v.ShortTag() == "!!str" && v.Value == s
+}
+
 func (w *writer) flowTo(b *strings.Builder, v *Value, indent string) {
 	switch v.Kind {
 	case String:
+		if !w.json && plainFlowOK(v.Str) {
+			b.WriteString(v.Str)
+			return
+		}
 		b.WriteString(w.jsonString(v.Str))
 	case Map:
 		if len(v.Keys) == 0 {
@@ -985,7 +1017,7 @@ func (w *writer) flowTo(b *strings.Builder, v *Value, indent string) {
 			} else if i > 0 {
 				b.WriteString(" ")
 			}
-			b.WriteString(w.jsonString(k) + ": ")
+			b.WriteString(w.flowKey(k) + ": ")
 			w.flowTo(b, v.Fields[k], inner)
 		}
 		if w.json {

@@ -58,7 +58,13 @@ func TestApplyText(t *testing.T) {
 			name:  "insert into a YAML flow map",
 			src:   "Resources:\n  T:\n    Type: AWS::DynamoDB::Table\n    Properties: {BillingMode: PROVISIONED}\n",
 			edits: []Edit{{Resource: "T", Path: []string{"PointInTimeRecoverySpecification", "PointInTimeRecoveryEnabled"}, Value: true}},
-			want:  "Resources:\n  T:\n    Type: AWS::DynamoDB::Table\n    Properties: {BillingMode: PROVISIONED, \"PointInTimeRecoverySpecification\": {\"PointInTimeRecoveryEnabled\": true}}\n",
+			want:  "Resources:\n  T:\n    Type: AWS::DynamoDB::Table\n    Properties: {BillingMode: PROVISIONED, PointInTimeRecoverySpecification: {PointInTimeRecoveryEnabled: true}}\n",
+		},
+		{
+			name:  "YAML flow values are plain only where a flow allows it",
+			src:   "Resources:\n  F:\n    Type: AWS::Lambda::Function\n    Properties: {Runtime: python3.12}\n",
+			edits: []Edit{{Resource: "F", Path: []string{"Environment"}, Value: Obj{{"Variables", Obj{{"A", ":lambda:x"}, {"B", "a, b"}, {"C", "0.5"}, {"D", "yes"}, {"E", "arn:aws:s3:::b"}, {"F G", ""}}}}}},
+			want:  "Resources:\n  F:\n    Type: AWS::Lambda::Function\n    Properties: {Runtime: python3.12, Environment: {Variables: {A: \":lambda:x\", B: \"a, b\", C: \"0.5\", D: \"yes\", E: arn:aws:s3:::b, F G: \"\"}}}\n",
 		},
 		{
 			name:  "delete a property and the only property",

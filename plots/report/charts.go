@@ -38,7 +38,11 @@ func Charts(r *Run) ([]*plots.Chart, error) {
 		for i, p := range r.Pareto {
 			front[i] = paretoPoint(p.Objectives)
 		}
-		if err := add(plots.Pareto(front, paretoPoint(r.Baseline.Objectives), paretoPoint(r.Best.Objectives))); err != nil {
+		next := paretoPoint(r.Baseline.Objectives)
+		if r.NextChange != nil && len(r.NextChange.Changes) > 0 && len(r.NextChange.Objectives) > 0 {
+			next = paretoPoint(r.NextChange.Objectives)
+		}
+		if err := add(plots.Pareto(front, paretoPoint(r.Baseline.Objectives), next, paretoPoint(r.Best.Objectives))); err != nil {
 			return nil, err
 		}
 	}
@@ -76,13 +80,14 @@ func paretoPoint(o map[string]float64) plots.ParetoPoint {
 	return plots.ParetoPoint{CostUSDMonth: o["cost_usd_month"], LatencyP99MS: o["latency_p99_ms"], Compliance: o["compliance"]}
 }
 
-// roadmapSteps is today (v1) then each roadmap step.
+// roadmapSteps is today's template, then each roadmap step (v1, v2, ...
+// as evolve numbers them).
 func roadmapSteps(r *Run) []plots.RoadmapStep {
-	steps := []plots.RoadmapStep{{Version: "v1", Label: "today", Fitness: r.Baseline.Fitness}}
+	steps := []plots.RoadmapStep{{Version: "today", Label: "today", Fitness: r.Baseline.Fitness}}
 	for i, s := range r.Roadmap {
 		v := s.Version
 		if v == "" {
-			v = "v" + strconv.Itoa(i+2)
+			v = "v" + strconv.Itoa(i+1)
 		}
 		steps = append(steps, plots.RoadmapStep{Version: v, Label: s.Label, Fitness: s.Fitness})
 	}
@@ -172,14 +177,9 @@ func rolloutPoints(r *Run) []plots.RolloutPoint {
 		return nil
 	}
 	var pts []plots.RolloutPoint
-	multi := len(r.Rollout.Functions) > 1
 	for _, f := range r.Rollout.Functions {
 		for _, s := range f.Strategies {
-			label := s.Type
-			if multi {
-				label = f.ID + ": " + s.Type
-			}
-			pts = append(pts, plots.RolloutPoint{Label: label, LeadTimeMin: s.LeadTimeMin,
+			pts = append(pts, plots.RolloutPoint{Label: s.Type, Function: f.ID, LeadTimeMin: s.LeadTimeMin,
 				FailedRequests: s.ExpectedFailedRequests, Current: s.Type == f.Current})
 		}
 	}

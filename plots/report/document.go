@@ -90,38 +90,48 @@ func Markdown(r *Run, opts Options) ([]byte, error) {
 		if v.NextSummary != "" {
 			fmt.Fprintf(&b, "**%s**\n\n", mdEscape(v.NextSummary))
 		}
+		for _, w := range v.NextWhy {
+			fmt.Fprintf(&b, "%s\n\n", mdEscape(w))
+		}
 		mdTable(&b, []string{"gene", "today", "change to"}, rows(v.NextChanges, 3))
 		mdTable(&b, []string{"figure", "today", "after the change"}, rows(v.NextFacts, 3))
+		b.WriteString("`template.next.yaml` is today's template with this change applied; `changes.diff` shows the lines it changes.\n\n")
 	} else {
 		b.WriteString("No change within the allowed number of genes improves fitness: today's template is the best in its neighbourhood.\n\n")
+		if v.NextSummary != "" {
+			fmt.Fprintf(&b, "%s\n\n", mdEscape(v.NextSummary))
+		}
 	}
 
 	b.WriteString("## Roadmap\n\n")
 	if len(v.Roadmap) > 0 {
-		b.WriteString("Each step improves fitness; the last one reaches the best variant found.\n\n")
-		mdTable(&b, []string{"version", "what it buys", "changes", "fitness"}, rows(v.Roadmap, 4))
+		b.WriteString(roadmapIntro + "\n\n")
+		if v.RoadmapNote != "" {
+			fmt.Fprintf(&b, "%s\n\n", mdEscape(v.RoadmapNote))
+		}
+		mdTable(&b, []string{"version", "what it buys", "changes", "fitness (gain)"}, rows(v.Roadmap, 4))
 	} else {
 		b.WriteString("No improving step was found.\n\n")
 	}
 	b.WriteString("## Fitness breakdown\n\n")
-	b.WriteString("Each objective's utility (0 to 1) times its weight is its contribution; fitness is their sum minus the regularization penalty.\n\n")
-	mdTable(&b, []string{"objective", "weight", "today", "recommended"}, rows(v.Score, 4))
-	mdTable(&b, []string{"objective", "today", "recommended"}, rows(v.Objectives, 3))
+	b.WriteString(breakdownIntro + "\n\n")
+	mdTable(&b, []string{"objective", "weight", "today", "best variant"}, rows(v.Score, 4))
+	mdTable(&b, []string{"objective", "today", "best variant"}, rows(v.Objectives, 3))
 	b.WriteString("## Constraints\n\n")
 	if len(v.Constraints) > 0 {
-		mdTable(&b, []string{"constraint", "limit", "today", "recommended"}, rows(v.Constraints, 4))
+		mdTable(&b, []string{"constraint", "limit", "today", "best variant"}, rows(v.Constraints, 4))
 	} else {
 		b.WriteString("The scenario sets no hard constraints.\n\n")
 	}
 	b.WriteString("## Compliance findings\n\n")
-	fmt.Fprintf(&b, "Fixed by the recommendation (%d):\n\n", len(v.Fixed))
+	fmt.Fprintf(&b, "Fixed by the best variant (%d):\n\n", len(v.Fixed))
 	for _, f := range v.Fixed {
 		fmt.Fprintf(&b, "- %s\n", mdEscape(f))
 	}
 	if len(v.Fixed) == 0 {
 		b.WriteString("- none\n")
 	}
-	fmt.Fprintf(&b, "\nStill non-compliant (%d):\n\n", len(v.Remaining))
+	fmt.Fprintf(&b, "\nStill non-compliant in the best variant (%d):\n\n", len(v.Remaining))
 	for _, f := range v.Remaining {
 		fmt.Fprintf(&b, "- %s\n", mdEscape(f))
 	}
@@ -129,7 +139,7 @@ func Markdown(r *Run, opts Options) ([]byte, error) {
 		b.WriteString("- none\n")
 	}
 	b.WriteString("\n## Cost by resource (USD per month)\n\n")
-	mdTable(&b, []string{"resource", "today", "recommended"}, rows(v.Costs, 3))
+	mdTable(&b, []string{"resource", "today", "best variant"}, rows(v.Costs, 3))
 	b.WriteString("## Plots\n\n")
 	for _, c := range v.Charts {
 		fmt.Fprintf(&b, "![%s](%s.%s)\n\n", mdEscape(c.Title), c.Name, opts.ImageExt)
@@ -168,8 +178,10 @@ th { background: #eef3f8; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .summary { font-size: 1.1rem; background: #eef7ee; border-left: 4px solid #009e73; padding: .6rem .9rem; }
 .none { color: #555; font-style: italic; }
+.note { background: #fdf6e3; border-left: 4px solid #e69f00; padding: .4rem .8rem; }
 figure { margin: 1rem 0; page-break-inside: avoid; }
-figure img { max-width: 100%; height: auto; border: 1px solid #dde; }
+figure img { width: 100%; max-width: 48rem; height: auto; border: 1px solid #dde; }
+code { font-size: .9em; background: #f3f3f3; padding: 0 .2em; }
 figcaption { font-size: .9rem; color: #444; }
 @media print { body { margin: 0; max-width: none; } h2 { page-break-after: avoid; } table { page-break-inside: avoid; } }
 </style>
@@ -180,32 +192,36 @@ figcaption { font-size: .9rem; color: #444; }
 
 <h2>Recommendation: the next change</h2>
 {{if .HasNext}}{{if .NextSummary}}<p class="summary">{{.NextSummary}}</p>{{end}}
+{{range .NextWhy}}<p>{{.}}</p>
+{{end}}
 <table><tr><th>gene</th><th>today</th><th>change to</th></tr>{{range .NextChanges}}<tr><td>{{index . 0}}</td><td>{{index . 1}}</td><td>{{index . 2}}</td></tr>{{end}}</table>
 <table><tr><th>figure</th><th>today</th><th>after the change</th></tr>{{range .NextFacts}}<tr><td>{{index . 0}}</td><td class="num">{{index . 1}}</td><td class="num">{{index . 2}}</td></tr>{{end}}</table>
-{{else}}<p class="none">No change within the allowed number of genes improves fitness: today's template is the best in its neighbourhood.</p>{{end}}
+<p><code>template.next.yaml</code> is today's template with this change applied; <code>changes.diff</code> shows the lines it changes.</p>
+{{else}}<p class="none">No change within the allowed number of genes improves fitness: today's template is the best in its neighbourhood.</p>{{if .NextSummary}}<p>{{.NextSummary}}</p>{{end}}{{end}}
 
 <h2>Roadmap</h2>
-{{if .Roadmap}}<p>Each step improves fitness; the last one reaches the best variant found.</p>
-<table><tr><th>version</th><th>what it buys</th><th>changes</th><th>fitness</th></tr>{{range .Roadmap}}<tr><td>{{index . 0}}</td><td>{{index . 1}}</td><td>{{index . 2}}</td><td class="num">{{index . 3}}</td></tr>{{end}}</table>
+{{if .Roadmap}}<p>{{.RoadmapIntro}}</p>
+{{if .RoadmapNote}}<p class="note">{{.RoadmapNote}}</p>{{end}}
+<table><tr><th>version</th><th>what it buys</th><th>changes</th><th>fitness (gain)</th></tr>{{range .Roadmap}}<tr><td>{{index . 0}}</td><td>{{index . 1}}</td><td>{{index . 2}}</td><td class="num">{{index . 3}}</td></tr>{{end}}</table>
 {{else}}<p class="none">No improving step was found.</p>{{end}}
 
 <h2>Fitness breakdown</h2>
-<p>Each objective's utility (0 to 1) times its weight is its contribution; fitness is their sum minus the regularization penalty.</p>
-<table><tr><th>objective</th><th>weight</th><th>today</th><th>recommended</th></tr>{{range .Score}}<tr><td>{{index . 0}}</td><td class="num">{{index . 1}}</td><td class="num">{{index . 2}}</td><td class="num">{{index . 3}}</td></tr>{{end}}</table>
-<table><tr><th>objective</th><th>today</th><th>recommended</th></tr>{{range .Objectives}}<tr><td>{{index . 0}}</td><td class="num">{{index . 1}}</td><td class="num">{{index . 2}}</td></tr>{{end}}</table>
+<p>{{.BreakdownIntro}}</p>
+<table><tr><th>objective</th><th>weight</th><th>today</th><th>best variant</th></tr>{{range .Score}}<tr><td>{{index . 0}}</td><td class="num">{{index . 1}}</td><td class="num">{{index . 2}}</td><td class="num">{{index . 3}}</td></tr>{{end}}</table>
+<table><tr><th>objective</th><th>today</th><th>best variant</th></tr>{{range .Objectives}}<tr><td>{{index . 0}}</td><td class="num">{{index . 1}}</td><td class="num">{{index . 2}}</td></tr>{{end}}</table>
 
 <h2>Constraints</h2>
-{{if .Constraints}}<table><tr><th>constraint</th><th>limit</th><th>today</th><th>recommended</th></tr>{{range .Constraints}}<tr><td>{{index . 0}}</td><td class="num">{{index . 1}}</td><td class="num">{{index . 2}}</td><td class="num">{{index . 3}}</td></tr>{{end}}</table>
+{{if .Constraints}}<table><tr><th>constraint</th><th>limit</th><th>today</th><th>best variant</th></tr>{{range .Constraints}}<tr><td>{{index . 0}}</td><td class="num">{{index . 1}}</td><td class="num">{{index . 2}}</td><td class="num">{{index . 3}}</td></tr>{{end}}</table>
 {{else}}<p class="none">The scenario sets no hard constraints.</p>{{end}}
 
 <h2>Compliance findings</h2>
-<p>Fixed by the recommendation ({{len .Fixed}}):</p>
+<p>Fixed by the best variant ({{len .Fixed}}):</p>
 <ul>{{range .Fixed}}<li>{{.}}</li>{{else}}<li class="none">none</li>{{end}}</ul>
-<p>Still non-compliant ({{len .Remaining}}):</p>
+<p>Still non-compliant in the best variant ({{len .Remaining}}):</p>
 <ul>{{range .Remaining}}<li>{{.}}</li>{{else}}<li class="none">none</li>{{end}}</ul>
 
 <h2>Cost by resource (USD per month)</h2>
-<table><tr><th>resource</th><th>today</th><th>recommended</th></tr>{{range .Costs}}<tr><td>{{index . 0}}</td><td class="num">{{index . 1}}</td><td class="num">{{index . 2}}</td></tr>{{end}}</table>
+<table><tr><th>resource</th><th>today</th><th>best variant</th></tr>{{range .Costs}}<tr><td>{{index . 0}}</td><td class="num">{{index . 1}}</td><td class="num">{{index . 2}}</td></tr>{{end}}</table>
 
 <h2>Plots</h2>
 {{range .Charts}}<figure><img src="{{svg .SVG}}" alt="{{.Title}}"><figcaption>{{.Title}}</figcaption></figure>
@@ -217,6 +233,12 @@ figcaption { font-size: .9rem; color: #444; }
 </html>
 `))
 
+// Texts both documents share.
+const (
+	roadmapIntro   = "The steps lead from today's template to the best variant found. Each changes at most the allowed number of genes and raises fitness; the last one is the best variant."
+	breakdownIntro = "Each objective's utility (0 to 1) times its weight is its contribution; fitness is their sum minus the regularization penalty. \"Best variant\" is the end of the roadmap."
+)
+
 // HTML renders the recommendation report as one self-contained HTML file:
 // the plots are inline (SVG as data: images), with no scripts and no
 // external styles or fonts; every string from a template or scenario is
@@ -227,7 +249,11 @@ func HTML(r *Run, opts Options) ([]byte, error) {
 		return nil, err
 	}
 	var b bytes.Buffer
-	if err := htmlTemplate.Execute(&b, v); err != nil {
+	data := struct {
+		*view
+		RoadmapIntro, BreakdownIntro string
+	}{v, roadmapIntro, breakdownIntro}
+	if err := htmlTemplate.Execute(&b, data); err != nil {
 		return nil, fmt.Errorf("report: html: %w", err)
 	}
 	return b.Bytes(), nil

@@ -60,7 +60,7 @@ func TestMarkdownGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	golden(t, "run/report.md", md)
-	for _, want := range []string{"## Recommendation: the next change", "gives myFirstFunction 512 MB", "## Roadmap", "Increased availability",
+	for _, want := range []string{"## Recommendation: the next change", "Gives myFirstFunction 512 MB", "Why this change: of the variants that change at most 1 gene", "best variant", "## Roadmap", "Increased availability",
 		"## Fitness breakdown", "## Constraints", "## Compliance findings", "## Plots", "![Roadmap: fitness over versions](roadmap.svg)",
 		"population.gif", "## Assumptions in force", "suppressed by checkov"} {
 		if !bytes.Contains(md, []byte(want)) {
@@ -133,5 +133,32 @@ func TestHTMLInChromium(t *testing.T) {
 	}
 	if st, err := os.Stat(shot); err != nil || st.Size() < 10000 {
 		t.Errorf("no screenshot of the page: %v", err)
+	}
+}
+
+func TestConstraintNote(t *testing.T) {
+	broken := []Constraint{{Name: "max_latency_p99_ms", Limit: 2000, Value: 3025}}
+	met := []Constraint{{Name: "max_latency_p99_ms", Limit: 2000, Value: 250, OK: true}}
+	tests := []struct {
+		name     string
+		base     []Constraint
+		next     map[string]float64
+		best     []Constraint
+		roadmap  []Step
+		contains string
+	}{
+		{"all met", met, map[string]float64{"latency_p99_ms": 250}, met, nil, ""},
+		{"next meets it", broken, map[string]float64{"latency_p99_ms": 1500}, met, nil, "This change meets it."},
+		{"roadmap meets it", broken, map[string]float64{"latency_p99_ms": 3025}, met,
+			[]Step{{Version: "v1", Summary: "x: cost -$1"}, {Version: "v2", Summary: "y: meets the hard constraints, cost +$1"}}, "the roadmap meets it at v2."},
+		{"nothing meets it", broken, map[string]float64{"latency_p99_ms": 3025}, broken, nil, "no variant found meets it."},
+		{"required rule", []Constraint{{Name: "required_rules", Limit: 0, Value: 1}}, map[string]float64{}, broken, nil, "No change this small meets it alone"},
+	}
+	for _, tt := range tests {
+		r := &Run{Baseline: Evaluation{Constraints: tt.base}, Best: Best{Evaluation: Evaluation{Constraints: tt.best}}, Roadmap: tt.roadmap}
+		got := constraintNote(r, &Step{Objectives: tt.next})
+		if (tt.contains == "") != (got == "") || !strings.Contains(got, tt.contains) {
+			t.Errorf("%s: %q, want it to contain %q", tt.name, got, tt.contains)
+		}
 	}
 }

@@ -30,18 +30,22 @@ func EvaluationText(ev *sim.Evaluation) []byte {
 	}
 	rows = append(rows, []string{"Total", "", "", "", evUSD(ev.Cost.TotalUSDMonth)})
 	evAlignTable(&b, rows, map[int]bool{1: true, 3: true, 4: true})
+	if len(ev.Cost.NotPriced) > 0 {
+		fmt.Fprintf(&b, "Not priced (not in the total): %s\n", strings.Join(ev.Cost.NotPriced, ", "))
+	}
 
 	b.WriteString("\nFitness breakdown\n")
 	w := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(w, "  OBJECTIVE\tWEIGHT\tTARGET\tUTILITY\tCONTRIBUTION\n")
 	for _, name := range sim.ObjectiveNames() {
 		s := ev.Score.Objective(name)
-		fmt.Fprintf(w, "  %s\t%s\t%s\t%s\n", name, evNum(s.Weight, 2), evTarget(s), evUtilityCells(s, "\t"))
+		fmt.Fprintf(w, "  %s\t%s\t%s\t%s\n", name, evNum(s.Weight, 2), evTarget(name, s), evUtilityCells(s, "\t"))
 	}
 	reg := ev.Score.Regularization
 	fmt.Fprintf(w, "  regularization\tlambda %s\tcomplexity %s\t\t-%s\n", evNum(reg.Lambda, 3), evNum(evObjective(ev.Objectives.Complexity), 2), evNum(reg.Penalty, 4))
 	fmt.Fprintf(w, "  fitness\t\t\t\t%s\n", evNum(ev.Fitness, 4))
 	w.Flush()
+	b.WriteString("  " + evUtilityNote + "\n")
 
 	b.WriteString("\nObjectives\n")
 	w = tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
@@ -136,17 +140,21 @@ func EvaluationMarkdown(ev *sim.Evaluation) []byte {
 	}
 	rs = append(rs, []string{"**Total**", "", "", "", "**" + evUSD(ev.Cost.TotalUSDMonth) + "**"})
 	evMdRawTable(&b, []string{"Resource / item", "Quantity", "Unit", "Unit price", "USD/month"}, rs)
+	if len(ev.Cost.NotPriced) > 0 {
+		fmt.Fprintf(&b, "Not priced (not in the total): %s.\n\n", mdEscape(strings.Join(ev.Cost.NotPriced, ", ")))
+	}
 
 	b.WriteString("## Fitness breakdown\n\n")
 	rs = rs[:0]
 	for _, name := range sim.ObjectiveNames() {
 		s := ev.Score.Objective(name)
-		rs = append(rs, append([]string{name, evNum(s.Weight, 2), evTarget(s)}, strings.Split(evUtilityCells(s, "\x00"), "\x00")...))
+		rs = append(rs, append([]string{name, evNum(s.Weight, 2), evTarget(name, s)}, strings.Split(evUtilityCells(s, "\x00"), "\x00")...))
 	}
 	reg := ev.Score.Regularization
 	rs = append(rs, []string{"regularization", "lambda " + evNum(reg.Lambda, 3), "complexity " + evNum(evObjective(ev.Objectives.Complexity), 2), "", "-" + evNum(reg.Penalty, 4)})
 	rs = append(rs, []string{"**fitness**", "", "", "", "**" + evNum(ev.Fitness, 4) + "**"})
 	evMdRawTable(&b, []string{"Objective", "Weight", "Target", "Utility", "Contribution"}, rs)
+	b.WriteString(mdEscape(evUtilityNote) + "\n\n")
 
 	b.WriteString("## Objectives\n\n")
 	mdTable(&b, []string{"Objective", "Value"}, evObjectiveRows(ev))
@@ -284,11 +292,31 @@ func evUtilityCells(s *sim.ObjectiveScore, sep string) string {
 	return evNum(s.Utility, 4) + sep + evNum(s.Contribution, 4)
 }
 
-func evTarget(s *sim.ObjectiveScore) string {
+// evUtilityNote explains the breakdown's TARGET column and the fitness sum.
+const evUtilityNote = "utility = target / (target + value), 1/2 at the target (deploy_safety: the mean of its two; compliance: the passing share); fitness = sum of contributions - lambda x complexity"
+
+// evTarget is where objective name's utility is one half, in the
+// objective's own terms (sim.ObjectiveScore.Target).
+func evTarget(name string, s *sim.ObjectiveScore) string {
 	if s.Target == nil {
 		return "-"
 	}
-	return evNum(*s.Target, 4)
+	t := *s.Target
+	switch name {
+	case "cost":
+		return evUSD(t) + "/month"
+	case "latency":
+		return "p99 " + evNum(t, 1) + " ms"
+	case "availability":
+		return "error rate " + evNum(100*t, 4) + "%"
+	case "deploy_safety":
+		out := evNum(t, 1) + " failed req/release"
+		if s.LeadTimeTargetMin != nil {
+			out += ", lead " + evNum(*s.LeadTimeTargetMin, 1) + " min"
+		}
+		return out
+	}
+	return evNum(t, 4)
 }
 
 func evObjective(v *float64) float64 {

@@ -82,6 +82,11 @@ func TestEvaluationFormatting(t *testing.T) {
 		{evNum(0.5000, 4), "0.5"},
 		{evNum(-0.00001, 2), "0"},
 		{evThousands("-1234.5"), "-1,234.5"},
+		{evTarget("cost", &sim.ObjectiveScore{Target: ptr(200)}), "$200.00/month"},
+		{evTarget("latency", &sim.ObjectiveScore{Target: ptr(500)}), "p99 500 ms"},
+		{evTarget("availability", &sim.ObjectiveScore{Target: ptr(0.001)}), "error rate 0.1%"},
+		{evTarget("deploy_safety", &sim.ObjectiveScore{Target: ptr(500.0026666), LeadTimeTargetMin: ptr(60)}), "500 failed req/release, lead 60 min"},
+		{evTarget("compliance", &sim.ObjectiveScore{}), "-"},
 	}
 	for _, tc := range tests {
 		if tc.got != tc.want {
@@ -108,3 +113,5 @@ func TestEvaluationRoundTrip(t *testing.T) {
 		t.Error("seed.json does not survive a decode/encode round trip")
 	}
 }
+
+func ptr(x float64) *float64 { return &x }

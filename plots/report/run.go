@@ -15,17 +15,23 @@ import (
 // rendered from this value, so `evolve --out` and `report RUN.json` give
 // the same documents.
 type Run struct {
-	Scenario    string     `json:"scenario"`
-	Algorithm   string     `json:"algorithm"`
-	Seed        int64      `json:"seed"`
+	Scenario  string `json:"scenario"`
+	Algorithm string `json:"algorithm"`
+	Seed      int64  `json:"seed"`
+	// MaxChange is K, the genes one next change or roadmap step may change
+	// (added key; 0 when absent).
+	MaxChange   int        `json:"max_change"`
 	Evaluations int        `json:"evaluations"`
 	Generations int        `json:"generations"`
 	Baseline    Evaluation `json:"baseline"`
 	Best        Best       `json:"best"`
 	NextChange  *Step      `json:"next_change"`
 	Roadmap     []Step     `json:"roadmap"`
-	Pareto      []Point    `json:"pareto"`
-	History     []Gen      `json:"history"`
+	// RoadmapNote explains bundled steps and a roadmap that does not start
+	// with the next change (added key).
+	RoadmapNote string  `json:"roadmap_note,omitempty"`
+	Pareto      []Point `json:"pareto"`
+	History     []Gen   `json:"history"`
 	// Sensitivity: what each gene of the best variant buys (added key).
 	Sensitivity []Sensitivity `json:"sensitivity,omitempty"`
 	// Rollout is the rollout comparison of the best variant (added key).
@@ -160,6 +166,13 @@ type Step struct {
 	Delta   float64  `json:"delta,omitempty"`
 	Summary string   `json:"summary,omitempty"`
 	Label   string   `json:"label,omitempty"`
+	// Bundled marks a roadmap step that changes more than K genes because
+	// no smaller set improved fitness.
+	Bundled bool `json:"bundled,omitempty"`
+	// Exact and Neighbourhood (next change only): whether every variant
+	// within K genes of today's template was evaluated, and how many there are.
+	Exact         bool  `json:"exact,omitempty"`
+	Neighbourhood int64 `json:"neighbourhood,omitempty"`
 	// Objectives of the variant after this step (added key).
 	Objectives map[string]float64 `json:"objectives,omitempty"`
 }
@@ -223,8 +236,8 @@ func DecodeRun(name string, data []byte) (*Run, error) {
 	if err := json.Unmarshal(data, &r); err != nil {
 		return nil, fmt.Errorf("report: %s is not an evolve run (JSON of evolve --format json): %w", name, err)
 	}
-	if r.Algorithm == "" && len(r.Baseline.Objectives) == 0 {
-		return nil, fmt.Errorf("report: %s is not an evolve run: it has no algorithm and no baseline", name)
+	if r.Algorithm == "" || len(r.Baseline.Objectives) == 0 {
+		return nil, fmt.Errorf("report: %s is not an evolve run: it needs \"algorithm\" and \"baseline.objectives\"", name)
 	}
 	return &r, nil
 }

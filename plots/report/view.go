@@ -23,9 +23,13 @@ type view struct {
 	Facts       [][2]string // run facts: label, value
 	HasNext     bool
 	NextSummary string
+	// NextWhy says in words why the next change is recommended, and what
+	// it costs and risks.
+	NextWhy     []string
 	NextChanges [][3]string // gene, from, to
 	NextFacts   [][3]string // figure, today, after the change
-	Roadmap     [][4]string // version, label, changes, fitness
+	Roadmap     [][4]string // version, label, changes, fitness (delta)
+	RoadmapNote string
 	Score       [][5]string // objective, weight, today utility/contribution, best utility/contribution
 	Objectives  [][3]string // objective, today, best
 	Constraints [][4]string // name, limit, today, best
@@ -111,30 +115,37 @@ func newView(r *Run) *view {
 	}
 	if n := r.NextChange; n != nil && len(n.Changes) > 0 {
 		v.HasNext = true
-		v.NextSummary = n.Summary
+		v.NextSummary = upperFirst(n.Summary)
+		v.NextWhy = nextWhy(r, n)
 		for _, c := range n.Changes {
 			v.NextChanges = append(v.NextChanges, [3]string{c.Gene, value(c.From), value(c.To)})
 		}
-		v.NextFacts = append(v.NextFacts, [3]string{"fitness", fit(r.Baseline.Fitness), fmt.Sprintf("%s (%s)", fit(n.Fitness), signed(n.Delta, fit))})
-		for _, name := range []string{"cost_usd_month", "latency_p99_ms", "compliance", "error_rate", "deploy_risk", "lead_time_min", "complexity"} {
+		v.NextFacts = append(v.NextFacts, [3]string{"fitness (higher is better)", fit(r.Baseline.Fitness), fmt.Sprintf("%s (%s)", fit(n.Fitness), signed(n.Delta, fit))})
+		for _, name := range []string{"cost_usd_month", "latency_p99_ms", "compliance", "error_rate", "availability", "deploy_risk", "lead_time_min", "complexity"} {
 			after, ok := n.Objectives[name]
 			if !ok {
 				continue
 			}
 			before := r.Baseline.Objectives[name]
-			f := num
-			if name == "cost_usd_month" {
-				f = usd
-			}
-			v.NextFacts = append(v.NextFacts, [3]string{name, f(before), fmt.Sprintf("%s (%s)", f(after), signed(after-before, f))})
+			f := formatter(name)
+			v.NextFacts = append(v.NextFacts, [3]string{objectiveLabel(name), f(before), fmt.Sprintf("%s (%s)", f(after), signed(after-before, f))})
 		}
+	} else if n != nil && n.Summary != "" {
+		v.NextSummary = upperFirst(n.Summary)
+	}
+	if r.RoadmapNote != "" {
+		v.RoadmapNote = "Note: " + r.RoadmapNote + "."
 	}
 	for i, s := range r.Roadmap {
 		ver := s.Version
 		if ver == "" {
-			ver = fmt.Sprintf("v%d", i+2)
+			ver = fmt.Sprintf("v%d", i+1)
 		}
-		v.Roadmap = append(v.Roadmap, [4]string{ver, s.Label, changesText(s.Changes), fit(s.Fitness)})
+		label := s.Label
+		if s.Bundled {
+			label += " (bundled: no smaller step improves)"
+		}
+		v.Roadmap = append(v.Roadmap, [4]string{ver, label, changesText(s.Changes), fmt.Sprintf("%s (%s)", fit(s.Fitness), signed(s.Delta, fit))})
 	}
 	for _, name := range scoreOrder {
 		b, okb := r.Baseline.Score[name]
@@ -158,11 +169,8 @@ func newView(r *Run) *view {
 		if !okb && !oke {
 			continue
 		}
-		f := num
-		if name == "cost_usd_month" {
-			f = usd
-		}
-		v.Objectives = append(v.Objectives, [3]string{name, f(b), f(e)})
+		f := formatter(name)
+		v.Objectives = append(v.Objectives, [3]string{objectiveLabel(name), f(b), f(e)})
 	}
 	best := map[string]Constraint{}
 	for _, c := range r.Best.Constraints {
@@ -223,4 +231,144 @@ func findingsDiff(today, best []Finding) (fixed, remaining []string) {
 	sort.Strings(fixed)
 	sort.Strings(remaining)
 	return fixed, remaining
+}
+
+// objectiveLabels name the objectives for a reader, with their units.
+var objectiveLabels = map[string]string{
+	"cost_usd_month": "cost (USD per month)",
+	"latency_p50_ms": "p50 latency (ms)",
+	"latency_p95_ms": "p95 latency (ms)",
+	"latency_p99_ms": "p99 latency (ms)",
+	"error_rate":     "error rate (share of requests)",
+	"availability":   "availability (share of requests served)",
+	"compliance":     "compliance (share of rule checks passed)",
+	"deploy_risk":    "deploy risk (failed requests per release)",
+	"lead_time_min":  "deployment lead time (minutes)",
+	"complexity":     "complexity (regularized)",
+}
+
+func objectiveLabel(name string) string {
+	if l, ok := objectiveLabels[name]; ok {
+		return l
+	}
+	return name
+}
+
+// formatter prints an objective's value: dollars for cost, percentages for
+// shares, plain numbers otherwise.
+func formatter(name string) func(float64) string {
+	switch name {
+	case "cost_usd_month":
+		return usd
+	case "error_rate", "availability", "compliance":
+		return pct
+	}
+	return num
+}
+
+// pct prints a share as a percentage with two decimals.
+func pct(v float64) string {
+	if math.IsNaN(v) {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.2f%%", 100*v)
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	r := []rune(s)
+	return strings.ToUpper(string(r[0])) + string(r[1:])
+}
+
+// nextWhy explains the next change: how it was chosen, what it buys, what
+// it costs and what it risks.
+func nextWhy(r *Run, n *Step) []string {
+	k := r.MaxChange
+	if k == 0 {
+		k = len(n.Changes)
+	}
+	genes := "genes"
+	if k == 1 {
+		genes = "gene"
+	}
+	var out []string
+	how := fmt.Sprintf("Why this change: of the variants that change at most %d %s of today's template", k, genes)
+	switch {
+	case n.Exact && n.Neighbourhood > 0:
+		how += fmt.Sprintf(" (%d, all of them simulated), it raises fitness most", n.Neighbourhood)
+	case n.Neighbourhood > 0:
+		how += fmt.Sprintf(" (%d, searched locally), it raises fitness most", n.Neighbourhood)
+	default:
+		how += ", it raises fitness most"
+	}
+	how += fmt.Sprintf(": from %s to %s (%s).", fit(r.Baseline.Fitness), fit(n.Fitness), signed(n.Delta, fit))
+	out = append(out, how)
+	if s := constraintNote(r, n); s != "" {
+		out = append(out, s)
+	}
+	if after, ok := n.Objectives["cost_usd_month"]; ok {
+		before := r.Baseline.Objectives["cost_usd_month"]
+		d := after - before
+		word := "Its cost: the monthly bill goes"
+		switch {
+		case math.Abs(d) < 0.005:
+			out = append(out, fmt.Sprintf("Its cost: the monthly bill stays at %s.", usd(before)))
+		default:
+			out = append(out, fmt.Sprintf("%s from %s to %s (%s a month).", word, usd(before), usd(after), signed(d, usd)))
+		}
+	}
+	if after, ok := n.Objectives["deploy_risk"]; ok {
+		before := r.Baseline.Objectives["deploy_risk"]
+		s := fmt.Sprintf("Its risk: a defective release is expected to fail %s requests before it is stopped (today %s)", num(after), num(before))
+		if e, ok := n.Objectives["error_rate"]; ok {
+			s += fmt.Sprintf("; %s of requests fail in normal operation (today %s)", pct(e), pct(r.Baseline.Objectives["error_rate"]))
+		}
+		out = append(out, s+".")
+	}
+	return out
+}
+
+// constraintNote says which hard constraints today's template breaks,
+// whether the next change meets them, and whether the best variant does.
+// A "max_<objective>" constraint is checked against the next change's
+// objectives; others (required rules) only for today and the best.
+func constraintNote(r *Run, n *Step) string {
+	var broken []string
+	nextOK := true
+	for _, c := range r.Baseline.Constraints {
+		if c.OK {
+			continue
+		}
+		broken = append(broken, fmt.Sprintf("%s (%s against a limit of %s)", c.Name, num(c.Value), num(c.Limit)))
+		after, ok := n.Objectives[strings.TrimPrefix(c.Name, "max_")]
+		if !ok || !strings.HasPrefix(c.Name, "max_") || after > c.Limit {
+			nextOK = false
+		}
+	}
+	if len(broken) == 0 {
+		return ""
+	}
+	s := "Today's template breaks the hard constraint " + strings.Join(broken, " and ") + ". "
+	if len(broken) > 1 {
+		s = "Today's template breaks the hard constraints " + strings.Join(broken, " and ") + ". "
+	}
+	if nextOK {
+		return s + "This change meets it."
+	}
+	bestOK := true
+	for _, c := range r.Best.Constraints {
+		bestOK = bestOK && c.OK
+	}
+	s += "No change this small meets it alone; "
+	if bestOK {
+		for _, st := range r.Roadmap {
+			if strings.Contains(st.Summary, "meets the hard constraints") {
+				return s + "the roadmap meets it at " + st.Version + "."
+			}
+		}
+		return s + "the best variant meets it (see the roadmap)."
+	}
+	return s + "no variant found meets it."
 }

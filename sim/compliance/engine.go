@@ -108,9 +108,9 @@ func Compile(t *cfn.Template, st *infra.State, sc *scenarios.Scenario, only []st
 		case SemanticsDeployed:
 			e.deployed = true
 		default:
-			return nil, fmt.Errorf("compliance: compliance.semantics: unknown value %q: valid values are {template|deployed}", sc.Compliance.Semantics)
+			return nil, scenarioError(sc, "compliance.semantics", "unknown value %q: valid values are {template|deployed}", sc.Compliance.Semantics)
 		}
-		if err := e.params.read(sc.Compliance.Parameters); err != nil {
+		if err := e.params.read(sc, sc.Compliance.Parameters); err != nil {
 			return nil, err
 		}
 		required = sc.Constraints.RequiredRules
@@ -128,10 +128,10 @@ func Compile(t *cfn.Template, st *infra.State, sc *scenarios.Scenario, only []st
 		selected[i] = true
 	}
 	req := map[int]bool{}
-	for _, id := range required {
+	for n, id := range required {
 		i := ruleIndex(id)
 		if i < 0 {
-			return nil, unknownRule("constraints.required_rules", id)
+			return nil, scenarioError(sc, fmt.Sprintf("constraints.required_rules[%d]", n), "unknown rule %q (did you mean %q?)", id, Nearest(id))
 		}
 		req[i] = true
 	}
@@ -279,7 +279,7 @@ func (e *Engine) Deployed() bool { return e.deployed }
 
 // ---- parameters ----
 
-func (p *params) read(in map[string]map[string]string) error {
+func (p *params) read(sc *scenarios.Scenario, in map[string]map[string]string) error {
 	ids := make([]string, 0, len(in))
 	for id := range in {
 		ids = append(ids, id)
@@ -288,7 +288,7 @@ func (p *params) read(in map[string]map[string]string) error {
 	for _, id := range ids {
 		ri := ruleIndex(id)
 		if ri < 0 {
-			return unknownRule("compliance.parameters", id)
+			return scenarioError(sc, "compliance.parameters."+id, "unknown rule %q (did you mean %q?)", id, Nearest(id))
 		}
 		keys := make([]string, 0, len(in[id]))
 		for k := range in[id] {
@@ -296,7 +296,7 @@ func (p *params) read(in map[string]map[string]string) error {
 		}
 		sort.Strings(keys)
 		for _, k := range keys {
-			if err := p.set(&table[ri], k, in[id][k]); err != nil {
+			if err := p.set(sc, &table[ri], k, in[id][k]); err != nil {
 				return err
 			}
 		}
@@ -304,7 +304,7 @@ func (p *params) read(in map[string]map[string]string) error {
 	return nil
 }
 
-func (p *params) set(r *Rule, key, val string) error {
+func (p *params) set(sc *scenarios.Scenario, r *Rule, key, val string) error {
 	known := false
 	for _, k := range r.Params {
 		if k == key {
@@ -316,10 +316,10 @@ func (p *params) set(r *Rule, key, val string) error {
 		if len(r.Params) > 0 {
 			valid = strings.Join(r.Params, ", ")
 		}
-		return fmt.Errorf("compliance: compliance.parameters.%s: unknown parameter %q: valid parameters are %s", r.ID, key, valid)
+		return scenarioError(sc, "compliance.parameters."+r.ID+"."+key, "unknown parameter %q: valid parameters are %s", key, valid)
 	}
 	bad := func(want string) error {
-		return fmt.Errorf("compliance: compliance.parameters.%s.%s: invalid value %q: want %s", r.ID, key, val, want)
+		return scenarioError(sc, "compliance.parameters."+r.ID+"."+key, "invalid value %q: want %s", val, want)
 	}
 	num := func(dst *float64, has *bool) error {
 		f, err := strconv.ParseFloat(strings.TrimSpace(val), 64)
@@ -383,6 +383,18 @@ func (p *params) set(r *Rule, key, val string) error {
 		return flag(&p.okReq)
 	}
 	return nil
+}
+
+// scenarioError is a problem with a scenario value, located at its key in
+// the scenario file (or the --set that gave it): "compliance:
+// file:line:col: key.path: message".
+func scenarioError(sc *scenarios.Scenario, path, format string, args ...any) error {
+	p := sc.Errorf(path, format, args...)
+	pos := p.Position.String()
+	if pos != "" {
+		pos += ": "
+	}
+	return fmt.Errorf("compliance: %s%s: %s", pos, p.Path, p.Msg)
 }
 
 // ---- unknown rules ----

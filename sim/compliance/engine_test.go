@@ -268,6 +268,29 @@ func TestParamsAndErrors(t *testing.T) {
 	}
 }
 
+// TestScenarioErrorPositions: a bad rule id or parameter in a scenario file
+// is reported at its file:line:col with its key path.
+func TestScenarioErrorPositions(t *testing.T) {
+	tpl := parseFragment(t, false, fn)
+	for _, c := range []struct{ src, want string }{
+		{"name: x\ncompliance:\n  parameters:\n    lambda-function-setings-check: {runtime: python3.12}\n",
+			`compliance: s.yaml:4:5: compliance.parameters.lambda-function-setings-check: unknown rule "lambda-function-setings-check" (did you mean "lambda-function-settings-check"?)`},
+		{"name: x\nconstraints:\n  required_rules: [s3-bucket-sl-requests-only]\n",
+			`compliance: s.yaml:3:20: constraints.required_rules[0]: unknown rule "s3-bucket-sl-requests-only" (did you mean "s3-bucket-ssl-requests-only"?)`},
+		{"name: x\ncompliance:\n  parameters:\n    lambda-function-settings-check: {timeout: abc}\n",
+			`compliance: s.yaml:4:47: compliance.parameters.lambda-function-settings-check.timeout: invalid value "abc": want a non-negative number`},
+	} {
+		sc, err := scenarios.Parse("s.yaml", []byte(c.src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = Compile(tpl, nil, sc, nil)
+		if err == nil || err.Error() != c.want {
+			t.Errorf("got  %v\nwant %s", err, c.want)
+		}
+	}
+}
+
 // TestCorpus: every valid corpus template checks without error; error
 // templates that parse check without panicking.
 func TestCorpus(t *testing.T) {

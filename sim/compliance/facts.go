@@ -34,10 +34,9 @@ type subject struct {
 	meta    *cfn.Value // the resource's Metadata, for suppressions
 
 	// Template facts that no gene changes.
-	bpaDeclared    [4]bool // BlockPublicAcls, BlockPublicPolicy, IgnorePublicAcls, RestrictPublicBuckets written
-	name           string  // BucketName / physical name when literal
-	autoscaled     bool    // table: read and write target tracking found in the template
-	alarmsDeclared bool    // function: DeploymentPreference.Alarms is not empty
+	bpaDeclared [4]bool // BlockPublicAcls, BlockPublicPolicy, IgnorePublicAcls, RestrictPublicBuckets written
+	name        string  // BucketName / physical name when literal
+	autoscaled  bool    // table: read and write target tracking found in the template
 	// alarm actions (cloudwatch-alarm-action-check)
 	alarmAction, insufficientAction, okAction bool
 	// deployment group (kindDeployGroup)
@@ -555,7 +554,9 @@ func (x *extractor) function(r *cfn.Resource) {
 		if enabled {
 			fn.DeployName = x.text(dp.Get("Type"))
 			fn.Deploy = infra.ParseDeploy(fn.DeployName)
-			s.alarmsDeclared = present(dp.Get("Alarms"))
+			if present(dp.Get("Alarms")) {
+				fn.DeclaredAlarms = len(items(dp.Get("Alarms")))
+			}
 			fn.PreTraffic = present(dp.Get("Hooks", "PreTraffic"))
 			fn.PostTraffic = present(dp.Get("Hooks", "PostTraffic"))
 		}

@@ -834,7 +834,7 @@ func evalRollbackMonitor(e *Engine, st *infra.State, s *subject, explain bool) (
 		}
 		return notApplicable, ""
 	}
-	ok = fn.AlarmLevel > 0 || len(fn.Alarms) > 0 || s.alarmsDeclared
+	ok = fn.AlarmLevel > 0 || len(fn.Alarms) > 0 || fn.DeclaredAlarms > 0
 	if !explain {
 		return pass(ok), ""
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/evoarch/evoarch/genome/cfn"
 	"github.com/evoarch/evoarch/scenarios"
+	"github.com/evoarch/evoarch/sim/infra"
 )
 
 const (
@@ -164,6 +165,19 @@ func TestRuleCases(t *testing.T) {
 			}
 			if f.Message == "" || f.Line == 0 {
 				t.Errorf("case %d %s: finding without message or line: %+v", i, c.rule, f)
+			}
+			// check and evaluate read the template through infra.Baseline:
+			// the same verdict.
+			st, err := infra.Baseline(tpl)
+			if err != nil {
+				t.Fatalf("case %d: %v", i, err)
+			}
+			e2, err := Compile(tpl, st, scenarioWith(sem, nil), []string{c.rule})
+			if err != nil {
+				t.Fatalf("case %d %s: %v", i, c.rule, err)
+			}
+			if f2 := findingOf(t, e2.Findings(st), c.rule, c.res); f2 == nil || f2.Status != want {
+				t.Errorf("case %d %s (%s) on %s through infra.Baseline: got %+v, want %s", i, c.rule, sem, c.res, f2, want)
 			}
 			if seen[c.rule] == nil {
 				seen[c.rule] = map[string]bool{}

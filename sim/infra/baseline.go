@@ -316,6 +316,7 @@ func (b *builder) function(r *cfn.Resource) {
 			f.PreTraffic = dp.Get("Hooks", "PreTraffic") != nil
 			f.PostTraffic = dp.Get("Hooks", "PostTraffic") != nil
 			for _, a := range list(dp.Get("Alarms")) {
+				f.DeclaredAlarms++
 				for i := range b.st.Alarms {
 					if refersTo(a, b.st.Alarms[i].ID) {
 						f.Alarms = append(f.Alarms, i)
@@ -503,13 +504,14 @@ func (b *builder) bucket(r *cfn.Resource) {
 		bk.PublicReadACL, bk.PublicWriteACL = true, true
 	}
 	bk.Website = r.Prop("WebsiteConfiguration") != nil
+	name := text(r.Prop("BucketName"))
 	for _, p := range b.t.ByType(typeBucketPolicy) {
-		if !refersTo(p.Prop("Bucket"), r.ID) {
+		if !policyFor(p.Prop("Bucket"), r.ID, name) {
 			continue
 		}
 		for _, s := range list(p.Prop("PolicyDocument", "Statement")) {
 			effect := text(s.Get("Effect"))
-			if effect == "Deny" && denyInsecure(s.Get("Condition")) {
+			if effect == "Deny" && publicPrincipal(s.Get("Principal")) && denyInsecure(s.Get("Condition")) && allActions(s.Get("Action")) {
 				bk.TLSOnly = true
 			}
 			if effect != "Allow" || !publicPrincipal(s.Get("Principal")) || s.Get("Condition") != nil {
@@ -527,6 +529,34 @@ func (b *builder) bucket(r *cfn.Resource) {
 		}
 	}
 	b.st.Buckets = append(b.st.Buckets, bk)
+}
+
+// policyFor reports whether a bucket policy's Bucket names the bucket: by
+// Ref, Fn::GetAtt or Fn::Sub, or literally by its BucketName (or, without a
+// BucketName, by its logical ID).
+func policyFor(bucket *cfn.Value, id, name string) bool {
+	if refersTo(bucket, id) {
+		return true
+	}
+	if bucket == nil || bucket.Kind != cfn.String {
+		return false
+	}
+	if name != "" {
+		return bucket.Str == name
+	}
+	return bucket.Str == id
+}
+
+// allActions reports an Action of "s3:*" or "*": the TLS-only deny must
+// cover every request (the statement the Guard rule looks for, aws-facts.md
+// section 4, s3-bucket-ssl-requests-only).
+func allActions(v *cfn.Value) bool {
+	for _, a := range list(v) {
+		if s := text(a); s == "*" || strings.EqualFold(s, "s3:*") {
+			return true
+		}
+	}
+	return false
 }
 
 // denyInsecure reports whether a Deny statement's condition is

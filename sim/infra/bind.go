@@ -69,20 +69,38 @@ type binding struct {
 	res  int
 	num  []float64
 	str  []string
+	// group lists the genes genome.Apply writes together with this one
+	// (this one included): the gene changes the phenotype only when one of
+	// them leaves its current value, as Apply edits the template only then.
+	group []int
+	// alarms, for the DeploymentAlarms gene: per value, the template's own
+	// alarms Apply keeps in DeploymentPreference.Alarms (indexes into
+	// State.Alarms), and how many entries of the list as written it keeps.
+	alarms   [][]int
+	declared []int
 }
 
 // Binder applies genomes of one Space to copies of one baseline State.
 type Binder struct {
 	base     *State
 	bindings []binding
+	current  []int // each gene's current value index
 }
 
 // Bind resolves every gene of sp against the baseline. A gene whose
 // resource the baseline lacks, or whose value cannot be decoded, is an
 // error (a bug: genes come from the same template).
+//
+// A gene whose write group (the genes genome.Apply writes together: a
+// function's DeploymentPreference type, alarms and hook; an API's type and
+// cache; a table's billing mode, capacities and auto scaling) is wholly at
+// the template's values leaves the baseline as it is, as Apply leaves the
+// template as it is: the template's own genome evaluates to the template as
+// written, the phenotype check reads.
 func Bind(sp *genome.Space, base *State) (*Binder, error) {
-	b := &Binder{base: base, bindings: make([]binding, len(sp.Genes))}
+	b := &Binder{base: base, bindings: make([]binding, len(sp.Genes)), current: make([]int, len(sp.Genes))}
 	for i := range sp.Genes {
+		b.current[i] = sp.Genes[i].Current
 		g := &sp.Genes[i]
 		bd := binding{attr: g.Attr, num: make([]float64, len(g.Values)), str: make([]string, len(g.Values))}
 		switch category(g.Attr) {
@@ -107,9 +125,71 @@ func Bind(sp *genome.Space, base *State) (*Binder, error) {
 			}
 			bd.num[j], bd.str[j] = n, s
 		}
+		for j := range sp.Genes {
+			if sp.Genes[j].Resource == g.Resource && writeGroup(sp.Genes[j].Attr) == writeGroup(g.Attr) &&
+				(j == i || writeGroup(g.Attr) != 0) {
+				bd.group = append(bd.group, j)
+			}
+		}
+		if g.Attr == genome.DeployAlarms {
+			bd.alarms, bd.declared = keptAlarms(sp, base, g, bd.num)
+		}
 		b.bindings[i] = bd
 	}
 	return b, nil
+}
+
+// writeGroup numbers the sets of genes genome.Apply writes together; 0 is a
+// gene written alone.
+func writeGroup(a genome.Attr) int {
+	switch a {
+	case genome.DeployType, genome.DeployAlarms, genome.PreTraffic:
+		return 1
+	case genome.APIType, genome.CacheSize:
+		return 2
+	case genome.BillingMode, genome.ReadCapacity, genome.WriteCapacity, genome.AutoScaling:
+		return 3
+	}
+	return 0
+}
+
+// keptAlarms returns, for each value of a DeploymentAlarms gene, the
+// template's own alarms genome.Apply keeps in DeploymentPreference.Alarms:
+// none at "none"; at "errors" every alarm but the Duration (latency) ones;
+// at "errors+latency" all of them. Apply adds its own errors (and latency)
+// alarm only where the template has none of the kind: AlarmLevel stands for
+// those.
+func keptAlarms(sp *genome.Space, base *State, g *genome.Gene, levels []float64) ([][]int, []int) {
+	fi := base.FunctionIndex(g.Resource)
+	var own []int
+	written := 0
+	if fi >= 0 {
+		own = base.Functions[fi].Alarms
+		written = base.Functions[fi].DeclaredAlarms
+	}
+	latency := 0
+	for _, ai := range own {
+		if base.Alarms[ai].MetricName == "Duration" {
+			latency++
+		}
+	}
+	alarms, declared := make([][]int, len(levels)), make([]int, len(levels))
+	for j, lv := range levels {
+		switch {
+		case lv == 0:
+			alarms[j], declared[j] = []int{}, 0
+		case lv == 1:
+			for _, ai := range own {
+				if base.Alarms[ai].MetricName != "Duration" {
+					alarms[j] = append(alarms[j], ai)
+				}
+			}
+			declared[j] = written - latency
+		default:
+			alarms[j], declared[j] = own, written
+		}
+	}
+	return alarms, declared
 }
 
 // Base returns the baseline State (do not modify it).
@@ -228,10 +308,17 @@ func (b *Binder) Apply(dst *State, g genome.Genome) {
 	dst.CopyFrom(b.base)
 	for i := range b.bindings {
 		bd := &b.bindings[i]
+		if b.atCurrent(bd.group, g) {
+			continue
+		}
 		v, s := bd.num[g[i]], bd.str[g[i]]
 		switch category(bd.attr) {
 		case 'f':
-			setFunction(&dst.Functions[bd.res], bd.attr, v, s)
+			f := &dst.Functions[bd.res]
+			setFunction(f, bd.attr, v, s)
+			if bd.attr == genome.DeployAlarms {
+				f.Alarms, f.DeclaredAlarms = bd.alarms[g[i]], bd.declared[g[i]]
+			}
 		case 't':
 			setTable(&dst.Tables[bd.res], bd.attr, v)
 		case 'b':
@@ -253,6 +340,17 @@ func (b *Binder) Apply(dst *State, g genome.Genome) {
 			dst.APIs[i].CacheGB = 0
 		}
 	}
+}
+
+// atCurrent reports whether every gene of a write group is at its current
+// value in g.
+func (b *Binder) atCurrent(group []int, g genome.Genome) bool {
+	for _, j := range group {
+		if g[j] != b.current[j] {
+			return false
+		}
+	}
+	return true
 }
 
 func setFunction(f *Function, a genome.Attr, v float64, s string) {
@@ -327,11 +425,9 @@ func setAPI(a *API, at genome.Attr, v float64) {
 	case genome.APIType:
 		a.REST = v != 0
 	case genome.CacheSize:
+		// genome's Apply writes CacheClusterEnabled and CacheClusterSize
+		// only: MethodSettings (CachingEnabled, CacheDataEncrypted) stay as
+		// the template has them, and so does CacheEncrypted.
 		a.CacheGB = v
-		if v > 0 {
-			// The cache gene writes CacheDataEncrypted: true with the cache
-			// (genome's Apply), as api-gw-cache-enabled-and-encrypted wants.
-			a.CacheEncrypted = true
-		}
 	}
 }

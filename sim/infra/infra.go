@@ -113,9 +113,12 @@ type Function struct {
 	AlarmLevel uint8
 	// Alarms are indexes into State.Alarms of the template's own alarms
 	// listed in DeploymentPreference.Alarms.
-	Alarms      []int
-	PreTraffic  bool // a PreTraffic hook is declared
-	PostTraffic bool
+	Alarms []int
+	// DeclaredAlarms is the number of entries of DeploymentPreference.Alarms
+	// (template alarms, names, parameters or conditions alike).
+	DeclaredAlarms int
+	PreTraffic     bool // a PreTraffic hook is declared
+	PostTraffic    bool
 	// HookFunction is true when this function is itself a CodeDeploy hook
 	// (named in another function's Hooks).
 	HookFunction bool

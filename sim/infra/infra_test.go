@@ -9,6 +9,7 @@ import (
 
 	"github.com/evoarch/evoarch/genome"
 	"github.com/evoarch/evoarch/genome/cfn"
+	"github.com/evoarch/evoarch/scenarios"
 )
 
 // shared returns the path of ../shared beside the repository root.
@@ -104,6 +105,47 @@ Resources:
 			b := st.Buckets[0]
 			if !b.TLSOnly || !b.PolicyPublicRead || b.PolicyPublicWrite {
 				return "want TLSOnly and public read only"
+			}
+			return ""
+		}},
+		{"tls policy by the literal BucketName; a narrower deny is not TLS-only", `
+Resources:
+  B:
+    Type: AWS::S3::Bucket
+    Properties: {BucketName: my-b}
+  P:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: my-b
+      PolicyDocument:
+        Statement:
+          - {Effect: Deny, Principal: "*", Action: "*", Resource: "arn:aws:s3:::my-b/*", Condition: {Bool: {"aws:SecureTransport": "false"}}}
+  C:
+    Type: AWS::S3::Bucket
+  Q:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: !Ref C
+      PolicyDocument:
+        Statement:
+          - {Effect: Deny, Principal: "*", Action: s3:GetObject, Resource: !Sub "${C.Arn}/*", Condition: {Bool: {"aws:SecureTransport": false}}}
+  D:
+    Type: AWS::S3::Bucket
+  R:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: B
+      PolicyDocument:
+        Statement:
+          - {Effect: Deny, Principal: "*", Action: "s3:*", Resource: "*", Condition: {Bool: {"aws:SecureTransport": false}}}
+`, func(st *State) string {
+			switch {
+			case !st.Buckets[0].TLSOnly:
+				return "a policy naming the bucket by its BucketName applies to it"
+			case st.Buckets[1].TLSOnly:
+				return "a deny of s3:GetObject alone does not make the bucket TLS-only"
+			case st.Buckets[2].TLSOnly:
+				return "a policy naming another bucket's logical ID does not apply"
 			}
 			return ""
 		}},
@@ -251,7 +293,9 @@ func TestBinderApply(t *testing.T) {
 	if bk.SSE != BucketSSEKMSBucketKey || !bk.Replication || !bk.Versioning {
 		t.Errorf("bucket genes (replication forces versioning): %+v", bk)
 	}
-	if api := dst.APIs[dst.APIIndex(ImplicitRestAPI)]; !api.REST || api.CacheGB != 1.6 || !api.CacheEncrypted {
+	// genome's Apply writes CacheClusterEnabled and CacheClusterSize, not
+	// MethodSettings: the cache is not encrypted.
+	if api := dst.APIs[dst.APIIndex(ImplicitRestAPI)]; !api.REST || api.CacheGB != 1.6 || api.CacheEncrypted {
 		t.Errorf("api genes: %+v", api)
 	}
 	// The baseline is untouched.
@@ -265,6 +309,93 @@ func TestBinderApply(t *testing.T) {
 	}
 	if dst.Functions[dst.FunctionIndex("myFirstFunction")].Reserved != None {
 		t.Error("reserved nil must be None")
+	}
+}
+
+// TestBinderCurrentIsTemplate: genes at the template's values leave the
+// baseline as it is (genome's Apply writes nothing for them), even where a
+// gene's value stands for several templates: AllAtOnce for a function
+// without DeploymentPreference, whose deployment the binder must keep as
+// none; and the alarms gene at "none" drops the template's own alarms, as
+// Apply does.
+func TestBinderCurrentIsTemplate(t *testing.T) {
+	src := `
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  F:
+    Type: AWS::Serverless::Function
+    Properties: {Runtime: python3.12, Handler: a.b, CodeUri: ., AutoPublishAlias: live}
+  G:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: a.b
+      CodeUri: .
+      AutoPublishAlias: live
+      DeploymentPreference: {Type: Canary10Percent5Minutes, Alarms: [!Ref GErrors]}
+  GErrors:
+    Type: AWS::CloudWatch::Alarm
+    Properties:
+      MetricName: Errors
+      Namespace: AWS/Lambda
+      Statistic: Sum
+      Period: 60
+      EvaluationPeriods: 1
+      Threshold: 0
+      ComparisonOperator: GreaterThanThreshold
+      Dimensions: [{Name: FunctionName, Value: !Ref G}]
+`
+	tpl, err := cfn.Parse("t.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp, err := genome.Derive(tpl, scenarios.Empty("t"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, err := Baseline(tpl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Bind(sp, base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dst := b.NewState()
+	g := sp.Current()
+	b.Apply(dst, g)
+	f, gf := dst.Functions[dst.FunctionIndex("F")], dst.Functions[dst.FunctionIndex("G")]
+	if f.Deploy != DeployNone || gf.Deploy != Canary10Percent5Minutes || len(gf.Alarms) != 1 || gf.DeclaredAlarms != 1 {
+		t.Fatalf("own genome: F %v, G %v alarms %v (%d declared)", f.Deploy, gf.Deploy, gf.Alarms, gf.DeclaredAlarms)
+	}
+	ti, ok := sp.Gene("F.DeploymentPreference.Type")
+	if !ok {
+		t.Fatal("no deployment type gene for F")
+	}
+	for j, v := range sp.Genes[ti].Values {
+		if v == "Linear10PercentEvery1Minute" {
+			g[ti] = j
+		}
+	}
+	ai, ok := sp.Gene("G.DeploymentPreference.Alarms")
+	if !ok {
+		t.Fatal("no alarms gene for G")
+	}
+	for j, v := range sp.Genes[ai].Values {
+		if v == "none" {
+			g[ai] = j
+		}
+	}
+	b.Apply(dst, g)
+	f, gf = dst.Functions[dst.FunctionIndex("F")], dst.Functions[dst.FunctionIndex("G")]
+	if f.Deploy != Linear10PercentEvery1Minute {
+		t.Errorf("F's changed deployment type not applied: %v", f.Deploy)
+	}
+	if len(gf.Alarms) != 0 || gf.DeclaredAlarms != 0 || gf.AlarmLevel != 0 {
+		t.Errorf("alarms none must drop G's own alarm: %v (%d declared, level %d)", gf.Alarms, gf.DeclaredAlarms, gf.AlarmLevel)
+	}
+	if n := len(base.Functions[base.FunctionIndex("G")].Alarms); n != 1 {
+		t.Errorf("Apply changed the baseline's alarms: %d", n)
 	}
 }
 

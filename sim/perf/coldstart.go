@@ -110,7 +110,7 @@ func initFor(row int, memMB float64, arch infra.Arch, pkgMB float64) initDist {
 	}
 	lo, hi := c[a], c[a+2]
 	t := (memMB - 128) / (1024 - 128)
-	t = math.Max(0, math.Min(1, t))
+	t = max(0, min(1, t))
 	med := lo.median + t*(hi.median-lo.median)
 	p90 := lo.p90 + t*(hi.p90-lo.p90)
 	d := initDist{mu: math.Log(med), sigma: math.Log(p90/med) / initZ90, pkgMS: packageInitMS(pkgMB)}
@@ -138,7 +138,7 @@ func packageInitMS(pkgMB float64) float64 {
 			x0, y0 := pkgPoints[i-1][0], pkgPoints[i-1][1]
 			x1, y1 := pkgPoints[i][0], pkgPoints[i][1]
 			y := y0 + (pkgMB-x0)*(y1-y0)/(x1-x0)
-			return math.Min(y-base, initMaxMS-base)
+			return min(y-base, initMaxMS-base)
 		}
 	}
 	return 0
@@ -170,18 +170,18 @@ func coldRate(n, lambda, durMS, lifeMS float64) float64 {
 	m := coldWindowFactor * lambda * lifeMS / (1 + n)
 	// Sum over the Poisson mass, k in [n - 10 sd, n + 12 sd].
 	sd := math.Sqrt(n)
-	kLo := math.Max(0, math.Floor(n-10*sd-2))
+	kLo := max(0, math.Floor(n-10*sd-2))
 	kHi := math.Ceil(n + 12*sd + 10)
 	lg, _ := math.Lgamma(kLo + 1)
 	p := math.Exp(kLo*math.Log(n) - n - lg) // P(K = kLo)
 	below := poissonCDF(kLo-1, n)           // P(K <= k-1)
 	sum := 0.0
 	for k := kLo; k <= kHi; k++ {
-		sum += p * math.Exp(-m*(1-math.Min(below, 1)))
+		sum += p * math.Exp(-m*(1-min(below, 1)))
 		below += p
 		p *= n / (k + 1)
 	}
-	return math.Min(1, sum)
+	return min(1, sum)
 }
 
 // coldWindowFactor scales the window's arrivals into independent looks at
@@ -219,7 +219,9 @@ func poissonCDF(k, n float64) float64 {
 }
 
 // erlangB is the Erlang B blocking probability of c servers offered a
-// erlangs, by the recurrence B(0) = 1, B(k) = a B(k-1) / (k + a B(k-1)).
+// erlangs, by the recurrence of its inverse: 1/B(0) = 1,
+// 1/B(k) = 1 + (k/a)/B(k-1) (no division in the loop). It is 0 once
+// 1/B passes 1e18 beyond the load (the blocking then only falls).
 // Blocking is insensitive to the service-time distribution.
 func erlangB(a float64, c int) float64 {
 	if c <= 0 {
@@ -228,12 +230,13 @@ func erlangB(a float64, c int) float64 {
 	if a <= 0 {
 		return 0
 	}
-	b := 1.0
+	inv := 1 / a
+	x := 1.0
 	for k := 1; k <= c; k++ {
-		b = a * b / (float64(k) + a*b)
-		if b < 1e-18 && float64(k) > a {
+		x = 1 + float64(k)*inv*x
+		if x > 1e18 && float64(k) > a {
 			return 0
 		}
 	}
-	return b
+	return 1 / x
 }

@@ -1,8 +1,6 @@
 package perf
 
 import (
-	"math"
-
 	"github.com/evoarch/evoarch/sim/infra"
 )
 
@@ -67,7 +65,7 @@ func (m *Model) evalTables(st *infra.State) {
 func throttleShare(dem [2]float64, tp float64, provisioned bool, units, target, minU, maxU float64) [2]float64 {
 	var q [2]float64
 	if !provisioned {
-		limit := math.Min(ddbTableMaxUnits, ddbOnDemandHeadroom*dem[peak])
+		limit := min(ddbTableMaxUnits, ddbOnDemandHeadroom*dem[peak])
 		for r := range q {
 			if dem[r] > limit && dem[r] > 0 {
 				q[r] = (dem[r] - limit) / dem[r]
@@ -75,10 +73,10 @@ func throttleShare(dem [2]float64, tp float64, provisioned bool, units, target, 
 		}
 		return q
 	}
-	units = math.Max(units, ddbMinUnits)
+	units = max(units, ddbMinUnits)
 	capFor := func(d float64) float64 {
 		if target <= 0 {
-			return math.Min(units, ddbTableMaxUnits)
+			return min(units, ddbTableMaxUnits)
 		}
 		lo, hi := minU, maxU
 		if lo <= 0 {
@@ -87,9 +85,9 @@ func throttleShare(dem [2]float64, tp float64, provisioned bool, units, target, 
 		if hi <= 0 {
 			hi = ddbTableMaxUnits
 		}
-		lo = math.Max(lo, ddbMinUnits)
-		hi = math.Min(math.Max(hi, lo), ddbTableMaxUnits)
-		return math.Max(lo, math.Min(hi, d/(target/100)))
+		lo = max(lo, ddbMinUnits)
+		hi = min(max(hi, lo), ddbTableMaxUnits)
+		return max(lo, min(hi, d/(target/100)))
 	}
 	capOff, capPeak := capFor(dem[offPeak]), capFor(dem[peak])
 	if d := dem[offPeak]; d > capOff {
@@ -105,15 +103,15 @@ func throttleShare(dem [2]float64, tp float64, provisioned bool, units, target, 
 	}
 	throttled := 0.0
 	if target > 0 {
-		tau := math.Min(ddbScaleDelayS, tp)
-		deficit := math.Max(0, d-capOff) * tau
-		use := math.Min(bucket, deficit)
+		tau := min(ddbScaleDelayS, tp)
+		deficit := max(0, d-capOff) * tau
+		use := min(bucket, deficit)
 		throttled, bucket = deficit-use, bucket-use
-		rest := math.Max(0, d-capPeak) * (tp - tau)
-		throttled += rest - math.Min(bucket, rest)
+		rest := max(0, d-capPeak) * (tp - tau)
+		throttled += rest - min(bucket, rest)
 	} else {
-		throttled = math.Max(0, math.Max(0, d-capPeak)*tp-bucket)
+		throttled = max(0, max(0, d-capPeak)*tp-bucket)
 	}
-	q[peak] = math.Min(1, throttled/(d*tp))
+	q[peak] = min(1, throttled/(d*tp))
 	return q
 }

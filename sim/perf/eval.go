@@ -10,48 +10,24 @@ import (
 const secondsPerDay = 86400
 
 // Eval computes the performance of the variant st into out without
-// allocating. st must have the shape of the State Compile read (the same
-// resources in the same order, as infra.Binder produces); out must come from
-// NewResult. It panics when the shapes differ, a programming error.
+// allocating (once its caches have grown: see Model). st must have the
+// shape of the State Compile read (the same resources in the same order, as
+// infra.Binder produces); out must come from NewResult. It panics when the
+// shapes differ, a programming error.
+//
+// Each function's figures depend only on its own settings, the throttle
+// probabilities of the tables it calls, the KMS time of the buckets it
+// calls and, without a reservation, the shared pool's blocking; those go
+// into a key under which the function's evaluation is kept, so a
+// configuration seen before costs a look-up. The application's percentiles
+// are kept under the functions' keys in the same way.
 func (m *Model) Eval(st *infra.State, out *Result) {
 	if len(st.Functions) != len(m.fns) || len(st.Tables) != len(m.tables) || len(out.Functions) != len(m.fns) {
 		panic("perf: Eval on a State or Result of another shape than the compiled one")
 	}
-	// 1. Each function's duration, INIT and cache share.
+	// 1. Each function's cheap inputs: duration, API, timeout, concurrency.
 	for i := range m.fns {
-		fm := &m.fns[i]
-		f := &st.Functions[i]
-		ev := &fm.ev
-		ev.durMS = fm.durationMS(f.MemoryMB, f.Arch, st.Buckets)
-		ev.mu, ev.sigma = lognormalParams(ev.durMS, fm.cv)
-		if fm.row < 0 || fm.rowRuntime != f.Runtime {
-			fm.row, fm.rowRuntime = runtimeRow(f.Runtime, f.Image), f.Runtime
-		}
-		ev.init = initFor(fm.row, f.MemoryMB, f.Arch, fm.pkgMB)
-		ev.overMS, ev.cacheHit = 0, 0
-		if f.API >= 0 && f.API < len(st.APIs) && !fm.async {
-			api := &st.APIs[f.API]
-			ev.overMS = httpAPIOverheadMS
-			if api.REST {
-				ev.overMS = restAPIOverheadMS
-				if api.CacheGB > 0 && f.API < len(m.apiHit) {
-					ev.cacheHit = m.apiHit[f.API]
-				}
-			}
-		}
-		ev.invoked = 1 - ev.cacheHit
-		ev.timeoutMS = f.TimeoutS * 1000
-		if ev.timeoutMS <= 0 {
-			ev.timeoutMS = infra.DefaultTimeoutS * 1000
-		}
-		ev.cap = -1
-		if f.Reserved >= 0 {
-			ev.cap = f.Reserved
-		}
-		ev.prov = max(f.Provisioned, 0)
-		if ev.cap >= 0 && ev.prov > ev.cap {
-			ev.prov = ev.cap
-		}
+		m.fns[i].prepare(&st.Functions[i], st, m.apiHit)
 	}
 	// 2. DynamoDB demand and throttling.
 	m.evalTables(st)
@@ -63,11 +39,8 @@ func (m *Model) Eval(st *infra.State, out *Result) {
 		if f := &st.Functions[i]; f.Reserved > 0 {
 			reserved += f.Reserved
 		}
-		if !fm.has {
-			continue
-		}
-		fm.evalLoad(m.tables)
-		if fm.ev.cap < 0 {
+		m.stage1(fm, &st.Functions[i])
+		if fm.has && fm.ev.cap < 0 {
 			poolLoad[offPeak] += fm.ev.load[offPeak]
 			poolLoad[peak] += fm.ev.load[peak]
 		}
@@ -76,16 +49,16 @@ func (m *Model) Eval(st *infra.State, out *Result) {
 	// reservation (multi-class Erlang loss: one blocking for all). Peaks
 	// are taken to coincide.
 	pool := m.unreservedPool(reserved)
-	for r := range m.poolBlock {
-		m.poolBlock[r] = erlangB(poolLoad[r], pool)
+	if pool != m.lastPool || poolLoad != m.lastPoolLoad {
+		m.poolBlock = m.poolBlocking(poolLoad, pool)
+		m.lastPool, m.lastPoolLoad = pool, poolLoad
 	}
 	// 5. Per function figures and latency components.
 	totalRate, errRate := 0.0, 0.0
 	for i := range m.fns {
 		fm := &m.fns[i]
 		fr := &out.Functions[i]
-		cs := m.comps[i*nComp : (i+1)*nComp]
-		fm.results(fr, cs, m.poolBlock)
+		m.stage2(i, fr)
 		if !fm.has {
 			continue
 		}
@@ -102,21 +75,205 @@ func (m *Model) Eval(st *infra.State, out *Result) {
 	app.RequestsPerSecond = totalRate
 	app.ErrorRate = errRate / totalRate
 	app.Availability = 1 - app.ErrorRate
-	userRate := 0.0
+	if m.userRate > 0 {
+		app.P50MS, app.P95MS, app.P99MS = m.appPercentiles(out.Functions)
+	}
+}
+
+// poolBlocking returns the blocking of the unreserved pool of size pool
+// under its loads per regime (Erlang B), kept in the pool memo.
+func (m *Model) poolBlocking(load [2]float64, pool int) [2]float64 {
+	if m.noMemo {
+		return [2]float64{erlangB(load[offPeak], pool), erlangB(load[peak], pool)}
+	}
+	k := m.poolKey[:]
+	k[0], k[1], k[2] = fbits(load[offPeak]), fbits(load[peak]), uint64(pool)
+	id, h, ok := m.pool.find(k)
+	if ok {
+		return m.poolVals[id]
+	}
+	b := [2]float64{erlangB(load[offPeak], pool), erlangB(load[peak], pool)}
+	if _, reset := m.pool.add(k, h); reset {
+		m.poolVals = m.poolVals[:0]
+	}
+	m.poolVals = append(m.poolVals, b)
+	return b
+}
+
+// prepare sets the inputs of function f's evaluation that take no more
+// than arithmetic: its warm duration, API overhead and cache, timeout,
+// reserved and provisioned concurrency, and its runtime's INIT row.
+func (fm *fnModel) prepare(f *infra.Function, st *infra.State, apiHit []float64) {
+	ev := &fm.ev
+	ev.durMS = fm.durationMS(f.MemoryMB, f.Arch, st.Buckets)
+	if fm.row < 0 || fm.rowRuntime != f.Runtime {
+		fm.row, fm.rowRuntime = runtimeRow(f.Runtime, f.Image), f.Runtime
+	}
+	ev.overMS, ev.cacheHit = 0, 0
+	if f.API >= 0 && f.API < len(st.APIs) && !fm.async {
+		api := &st.APIs[f.API]
+		ev.overMS = httpAPIOverheadMS
+		if api.REST {
+			ev.overMS = restAPIOverheadMS
+			if api.CacheGB > 0 && f.API < len(apiHit) {
+				ev.cacheHit = apiHit[f.API]
+			}
+		}
+	}
+	ev.invoked = 1 - ev.cacheHit
+	ev.timeoutMS = f.TimeoutS * 1000
+	if ev.timeoutMS <= 0 {
+		ev.timeoutMS = infra.DefaultTimeoutS * 1000
+	}
+	ev.cap = -1
+	if f.Reserved >= 0 {
+		ev.cap = f.Reserved
+	}
+	ev.prov = max(f.Provisioned, 0)
+	if ev.cap >= 0 && ev.prov > ev.cap {
+		ev.prov = ev.cap
+	}
+}
+
+// stage1 evaluates function fm's distributions, retries, load and cold
+// starts (fnEval), from its memo when the same inputs were seen before.
+func (m *Model) stage1(fm *fnModel, f *infra.Function) {
+	ev := &fm.ev
+	if m.noMemo {
+		fm.cur = -1
+		fm.evalStage1(f, m.tables)
+		return
+	}
+	// The key: every input of evalStage1 that varies between variants.
+	k := fm.key
+	k[0] = fbits(ev.durMS)
+	k[1] = fbits(f.MemoryMB)
+	k[2] = uint64(f.Arch) | uint64(fm.row)<<8
+	k[3] = fbits(ev.timeoutMS)
+	k[4] = uint64(int64(ev.cap))
+	k[5] = uint64(int64(ev.prov))
+	k[6] = fbits(ev.overMS)
+	k[7] = fbits(ev.cacheHit)
+	j := fnKeyFixed
+	for c := range fm.calls {
+		cl := &fm.calls[c]
+		if cl.table < 0 || cl.table >= len(m.tables) {
+			continue
+		}
+		t := &m.tables[cl.table]
+		for r := range 2 {
+			k[j], k[j+1] = 0, 0
+			if cl.reads > 0 {
+				k[j] = fbits(t.qRead[r])
+			}
+			if cl.writes > 0 {
+				k[j+1] = fbits(t.qWrite[r])
+			}
+			j += 2
+		}
+	}
+	id, h, ok := fm.memo.find(k)
+	if ok {
+		e := &fm.ents[id]
+		*ev = e.ev
+		fm.cur = id
+		return
+	}
+	fm.evalStage1(f, m.tables)
+	id, reset := fm.memo.add(k, h)
+	if reset {
+		fm.ents = fm.ents[:0]
+		m.app.clear()
+		m.appVals = m.appVals[:0]
+	}
+	fm.ents = append(fm.ents, fnEntry{ev: *ev})
+	fm.cur = id
+}
+
+// evalStage1 computes what stage1 keeps, from fm.ev's prepared inputs.
+func (fm *fnModel) evalStage1(f *infra.Function, tables []tableModel) {
+	ev := &fm.ev
+	ev.mu, ev.sigma = lognormalParams(ev.durMS, fm.cv)
+	ev.init = initFor(fm.row, f.MemoryMB, f.Arch, fm.pkgMB)
+	ev.initMS = ev.init.mean()
+	if !fm.has {
+		ev.rmu, ev.rsig = ev.mu, ev.sigma
+		ev.runMS = [2]float64{}
+		return
+	}
+	fm.evalLoad(tables)
+}
+
+// stage2 writes function i's figures into fr and fixes its latency
+// components, from its memo entry when that was computed under the same
+// shared-pool blocking (or the function has its own reservation).
+func (m *Model) stage2(i int, fr *FunctionResult) {
+	fm := &m.fns[i]
+	if fm.cur < 0 {
+		fm.results(fr, m.comps[i*nComp:(i+1)*nComp], m.poolBlock)
+		return
+	}
+	e := &fm.ents[fm.cur]
+	pool := m.poolBlock
+	if fm.ev.cap >= 0 || !fm.has {
+		pool = [2]float64{} // not read: one entry serves every pool
+	}
+	if e.done && e.pool == pool {
+		*fr = e.fr
+		fm.ev.throttle = e.throttle
+		return
+	}
+	fm.results(fr, e.comps[:], m.poolBlock)
+	e.done, e.pool, e.fr, e.throttle = true, pool, *fr, fm.ev.throttle
+}
+
+// appPercentiles returns the application's p50, p95 and p99: the
+// synchronous functions' components weighted by their request rates (each
+// quantile searched between the functions' own, fns), kept under the
+// functions' memo entries and the pool's blocking.
+func (m *Model) appPercentiles(fns []FunctionResult) (p50, p95, p99 float64) {
+	memo := !m.noMemo
+	var h uint64
+	if memo {
+		k := m.appKey
+		for i := range m.fns {
+			k[i] = uint64(m.fns[i].cur)
+		}
+		k[len(m.fns)] = fbits(m.poolBlock[offPeak])
+		k[len(m.fns)+1] = fbits(m.poolBlock[peak])
+		id, hh, ok := m.app.find(k)
+		if ok {
+			v := &m.appVals[id]
+			return v[0], v[1], v[2]
+		}
+		h = hh
+	}
 	for i := range m.fns {
 		fm := &m.fns[i]
 		w := fm.rate
 		if !fm.has || fm.async {
 			w = 0
 		}
-		userRate += w
-		for k := i * nComp; k < (i+1)*nComp; k++ {
-			m.comps[k].w *= w
+		dst := m.comps[i*nComp : (i+1)*nComp]
+		if memo {
+			copy(dst, fm.ents[fm.cur].comps[:])
 		}
+		sw := 0.0
+		for k := range dst {
+			dst[k].w *= w
+			sw += max(dst[k].w, 0)
+		}
+		fr := &fns[i]
+		m.parts[i] = [4]float64{sw, fr.P50MS, fr.P95MS, fr.P99MS}
 	}
-	if userRate > 0 {
-		app.P50MS, app.P95MS, app.P99MS = percentiles(m.comps)
+	p50, p95, p99 = mixtureQuantiles(m.comps, m.parts)
+	if memo {
+		if _, reset := m.app.add(m.appKey, h); reset {
+			m.appVals = m.appVals[:0]
+		}
+		m.appVals = append(m.appVals, [3]float64{p50, p95, p99})
 	}
+	return p50, p95, p99
 }
 
 // unreservedPool is the concurrency left to functions without a
@@ -131,7 +288,6 @@ func (m *Model) unreservedPool(reserved int) int {
 func (fm *fnModel) evalLoad(tables []tableModel) {
 	ev := &fm.ev
 	sumW, sumM1, sumM2 := 0.0, 0.0, 0.0
-	var extra [2]float64
 	for r := 0; r < 2; r++ {
 		logNo, logNoFail, ex, vx := 0.0, 0.0, 0.0, 0.0
 		for k := range fm.calls {
@@ -144,7 +300,7 @@ func (fm *fnModel) evalLoad(tables []tableModel) {
 				if rw.n <= 0 || rw.q <= 0 {
 					continue
 				}
-				q := math.Min(rw.q, 1)
+				q := min(rw.q, 1)
 				logNo += rw.n * math.Log1p(-q)
 				// A call fails when all sdkAttempts attempts are throttled.
 				qn := 1.0
@@ -162,7 +318,6 @@ func (fm *fnModel) evalLoad(tables []tableModel) {
 		}
 		ev.pRetry[r] = -math.Expm1(logNo)
 		ev.fail[r] = -math.Expm1(logNoFail)
-		extra[r] = ex
 		if ev.pRetry[r] > 0 {
 			sumW += fm.reqShare[r] * ev.pRetry[r]
 			sumM1 += fm.reqShare[r] * ex
@@ -174,12 +329,32 @@ func (fm *fnModel) evalLoad(tables []tableModel) {
 	ev.retryMS, ev.retryVar = 0, 0
 	if sumW > 0 {
 		ev.retryMS = sumM1 / sumW
-		ev.retryVar = math.Max(0, sumM2/sumW-ev.retryMS*ev.retryMS)
+		ev.retryVar = max(0, sumM2/sumW-ev.retryMS*ev.retryMS)
 	}
-	initMS := ev.init.mean()
+	// Retried: duration plus the retries' extra time, one lognormal with
+	// their summed mean and variance (Fenton-Wilkinson).
+	ev.rmu, ev.rsig = ev.mu, ev.sigma
+	if ev.retryMS > 0 {
+		vd := ev.durMS * ev.durMS * fm.cv * fm.cv
+		rm := ev.durMS + ev.retryMS
+		ev.rmu, ev.rsig = lognormalParams(rm, math.Sqrt(vd+ev.retryVar)/rm)
+	}
+	// The Timeout ends an invocation: what runs (and is billed, and holds an
+	// execution environment) is min(duration, timeout), per regime the
+	// warm and retried lognormals' capped means (aws-facts.md 3.1: the
+	// function runs at most its Timeout [V]).
+	warmMS := cappedMean(ev.timeoutMS, ev.mu, ev.sigma)
+	retryMS := warmMS
+	if ev.retryMS > 0 {
+		retryMS = cappedMean(ev.timeoutMS, ev.rmu, ev.rsig)
+	}
+	for r := 0; r < 2; r++ {
+		ev.runMS[r] = (1-ev.pRetry[r])*warmMS + ev.pRetry[r]*retryMS
+	}
+	initMS := ev.initMS
 	for r := 0; r < 2; r++ {
 		lam := fm.rates[r] * ev.invoked / 1000 // per ms
-		dur := ev.durMS + extra[r]
+		dur := ev.runMS[r]
 		a0 := lam * dur
 		ev.spill[r] = 1
 		if ev.prov > 0 {
@@ -191,9 +366,9 @@ func (fm *fnModel) evalLoad(tables []tableModel) {
 	// Scaling up from the off-peak pool to the peak one once a day starts
 	// the difference in environments cold.
 	if tp := fm.timeShare[peak] * secondsPerDay; tp > 0 && fm.timeShare[offPeak] > 0 && fm.rates[peak] > 0 {
-		ramp := ev.load[peak] - math.Max(ev.load[offPeak], float64(ev.prov))
+		ramp := ev.load[peak] - max(ev.load[offPeak], float64(ev.prov))
 		if ramp > 0 {
-			ev.cold[peak] = math.Min(1, ev.cold[peak]+ramp/(fm.rates[peak]*ev.invoked*tp))
+			ev.cold[peak] = min(1, ev.cold[peak]+ramp/(fm.rates[peak]*ev.invoked*tp))
 		}
 	}
 	for r := 0; r < 2; r++ {
@@ -201,34 +376,29 @@ func (fm *fnModel) evalLoad(tables []tableModel) {
 	}
 }
 
-// results writes a function's figures and its latency components.
+// results writes a function's figures and its latency components (each
+// finished) into cs.
 func (fm *fnModel) results(fr *FunctionResult, cs []comp, poolBlock [2]float64) {
 	ev := &fm.ev
 	*fr = FunctionResult{
-		MeanDurationMS: ev.durMS,
-		InitMS:         ev.init.mean(),
+		MeanDurationMS: min(ev.durMS, ev.timeoutMS),
+		InitMS:         ev.initMS,
 		NoTraffic:      !fm.has,
 		InvokedShare:   ev.invoked,
 	}
 	for k := range cs {
 		cs[k] = comp{}
 	}
+	ev.throttle = [2]float64{}
 	if !fm.has {
 		return
 	}
 	sync := !fm.async
 	var to [2]float64
 	toWarm := upperTail(ev.timeoutMS, 0, ev.mu, ev.sigma)
-	// Retried: duration plus the retries' extra time, one lognormal with
-	// their summed mean and variance (Fenton-Wilkinson).
+	toRetry := upperTail(ev.timeoutMS, 0, ev.rmu, ev.rsig)
 	vd := ev.durMS * ev.durMS * fm.cv * fm.cv
-	rmu, rsig := ev.mu, ev.sigma
-	if ev.retryMS > 0 {
-		rm := ev.durMS + ev.retryMS
-		rmu, rsig = lognormalParams(rm, math.Sqrt(vd+ev.retryVar)/rm)
-	}
-	toRetry := upperTail(ev.timeoutMS, 0, rmu, rsig)
-	extraMean := 0.0
+	fr.MeanDurationMS = 0
 	for r := 0; r < 2; r++ {
 		w := fm.reqShare[r]
 		thr := poolBlock[r]
@@ -236,7 +406,7 @@ func (fm *fnModel) results(fr *FunctionResult, cs []comp, poolBlock [2]float64) 
 			thr = erlangB(ev.load[r], ev.cap)
 		}
 		if r == peak {
-			thr = math.Min(1, thr+fm.burstThrottle())
+			thr = min(1, thr+fm.burstThrottle())
 		}
 		ev.throttle[r] = thr
 		to[r] = (1-ev.pRetry[r])*toWarm + ev.pRetry[r]*toRetry
@@ -254,7 +424,8 @@ func (fm *fnModel) results(fr *FunctionResult, cs []comp, poolBlock [2]float64) 
 			fr.ProvisionedShare += w * (1 - ev.spill[r])
 		}
 		fr.MeanConcurrency += fm.timeShare[r] * ev.load[r]
-		extraMean += w * ev.pRetry[r] * ev.retryMS
+		// Billed: each regime's run time, capped by the Timeout.
+		fr.MeanDurationMS += w * ev.runMS[r]
 		// Mixture weights, as shares of the function's requests.
 		served := 1.0
 		if sync {
@@ -269,17 +440,16 @@ func (fm *fnModel) results(fr *FunctionResult, cs []comp, poolBlock [2]float64) 
 		cs[cColdRetry].w += base * ev.cold[r] * ev.pRetry[r]
 	}
 	fr.PeakConcurrency = ev.load[peak]
-	fr.MeanDurationMS = ev.durMS + extraMean
 	capMS := ev.overMS + ev.timeoutMS
 	cs[cWarm].shift, cs[cWarm].mu, cs[cWarm].sigma, cs[cWarm].capMS = ev.overMS, ev.mu, ev.sigma, capMS
-	cs[cWarmRetry].shift, cs[cWarmRetry].mu, cs[cWarmRetry].sigma, cs[cWarmRetry].capMS = ev.overMS, rmu, rsig, capMS
+	cs[cWarmRetry].shift, cs[cWarmRetry].mu, cs[cWarmRetry].sigma, cs[cWarmRetry].capMS = ev.overMS, ev.rmu, ev.rsig, capMS
 	// Cold: INIT plus the duration, one lognormal with their summed mean and
 	// variance (Fenton-Wilkinson).
-	initLN := ev.init.mean() - ev.init.pkgMS
+	initLN := ev.initMS - ev.init.pkgMS
 	mean := initLN + ev.durMS
 	cmu, csig := lognormalParams(mean, math.Sqrt(ev.init.variance()+vd)/mean)
 	cs[cCold].shift, cs[cCold].mu, cs[cCold].sigma = ev.overMS+ev.init.pkgMS, cmu, csig
-	cs[cCold].capMS = capMS + ev.init.mean()
+	cs[cCold].capMS = capMS + ev.initMS
 	mean += ev.retryMS
 	cmu, csig = lognormalParams(mean, math.Sqrt(ev.init.variance()+vd+ev.retryVar)/mean)
 	cs[cColdRetry].shift, cs[cColdRetry].mu, cs[cColdRetry].sigma = cs[cCold].shift, cmu, csig
@@ -288,6 +458,11 @@ func (fm *fnModel) results(fr *FunctionResult, cs []comp, poolBlock [2]float64) 
 	if !sync {
 		cs[cDelayed].shift, cs[cDelayed].mu, cs[cDelayed].sigma = asyncRetryDelayMS, ev.mu, ev.sigma
 		cs[cDelayed].capMS = asyncRetryDelayMS + ev.timeoutMS
+	}
+	for k := range cs {
+		if cs[k].w > 0 {
+			cs[k].finish()
+		}
 	}
 	fr.P50MS, fr.P95MS, fr.P99MS = percentiles(cs)
 }
@@ -305,15 +480,15 @@ func (fm *fnModel) burstThrottle() float64 {
 	}
 	top := ev.load[peak]
 	if ev.cap >= 0 {
-		top = math.Min(top, float64(ev.cap))
+		top = min(top, float64(ev.cap))
 	}
-	dn := top - math.Max(ev.load[offPeak], float64(ev.prov)) - scaleStep
+	dn := top - max(ev.load[offPeak], float64(ev.prov)) - scaleStep
 	if dn <= 0 {
 		return 0
 	}
 	envSeconds := dn * dn / (2 * scaleStep / scaleStepS)
-	durS := (ev.durMS + ev.retryMS*ev.pRetry[peak]) / 1000
-	return math.Min(1, envSeconds/durS/(fm.rates[peak]*ev.invoked*tp))
+	durS := ev.runMS[peak] / 1000
+	return min(1, envSeconds/durS/(fm.rates[peak]*ev.invoked*tp))
 }
 
 // retryMoments returns the mean and second moment of one DynamoDB call's

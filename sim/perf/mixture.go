@@ -6,129 +6,322 @@ import "math"
 // The latency is shift + exp(N(mu, sigma^2)) ms, or exactly shift + exp(mu)
 // when sigma is 0, and never more than capMS (a timeout ends the request
 // there). w is the component's weight; weights need not sum to 1.
+//
+// finish fills the rest from those: lo and hi bound the support (9 sigma
+// either side, hi at most capMS); atX and atP are the component's point
+// mass, if any: its position and its share of w (the requests that reach
+// the cap, or the whole of a sigma-0 component), atP 0 without one; q holds
+// the component's own p50, p95 and p99 (pctP), in ms.
 type comp struct {
 	w, shift, mu, sigma, capMS float64
+	lo, hi, atX, atP           float64
+	q                          [3]float64
 }
 
-// cdfPDF returns the component's CDF at x ms and its density with respect
-// to ln x (x f(x)), used by Newton's method on ln x.
-func (c *comp) cdfPDF(x float64) (float64, float64) {
-	if x >= c.capMS {
-		return 1, 0
-	}
-	y := x - c.shift
-	if y <= 0 {
-		return 0, 0
-	}
+// pctP are the percentiles the model reports and pctZ their standard
+// normal quantiles (normQuantile(0.95) and (0.99) to 17 digits).
+var (
+	pctP = [3]float64{0.50, 0.95, 0.99}
+	pctZ = [3]float64{0, 1.6448536269514722, 2.3263478740408408}
+)
+
+// finish computes lo, hi, atX, atP and q from the component's parameters.
+func (c *comp) finish() {
+	em := math.Exp(c.mu)
 	if c.sigma <= 0 {
-		if math.Log(y) >= c.mu {
-			return 1, 0
-		}
-		return 0, 0
+		c.atX = min(c.shift+em, c.capMS)
+		c.atP = 1
+		c.lo, c.hi = c.atX, c.atX
+		c.q = [3]float64{c.atX, c.atX, c.atX}
+		return
 	}
-	z := (math.Log(y) - c.mu) / c.sigma
-	cdf := 0.5 * math.Erfc(-z/math.Sqrt2)
-	// d/d(ln x) Phi((ln(x - s) - mu)/sigma) = phi(z)/sigma * x/(x - s).
-	pdf := math.Exp(-z*z/2) / (c.sigma * math.Sqrt(2*math.Pi)) * x / y
-	return cdf, pdf
+	for j, z := range pctZ {
+		c.q[j] = min(c.shift+em*math.Exp(c.sigma*z), c.capMS)
+	}
+	c.lo = c.shift + em*math.Exp(-9*c.sigma)
+	c.hi = min(c.shift+em*math.Exp(9*c.sigma), c.capMS)
+	c.lo = min(c.lo, c.hi)
+	c.atX, c.atP = math.Inf(1), 0
+	if !math.IsInf(c.capMS, 1) {
+		if p := upperTail(c.capMS, c.shift, c.mu, c.sigma); p >= minAtom {
+			c.atX, c.atP = c.capMS, p
+		}
+	}
 }
 
-// quantile returns the p quantile (0 < p < 1) of the mixture of cs, in ms,
-// or 0 when the mixture has no weight. It brackets the answer and runs
-// Newton's method on ln x, falling back to bisection whenever a step would
-// leave the bracket: a few steps for smooth mixtures, at most 100 halvings
-// where timeouts or cache hits put point masses in it. No allocation.
+// minAtom is the smallest share of a component taken as a point mass at
+// its cap: below it (the cap beyond 7.9 sigma) the mass is dropped, a
+// change in the CDF far below the quantile search's 1e-10 tolerance.
+const minAtom = 1e-15
+
+// sqrt2Pi is sqrt(2 pi), the normal density's constant.
+const sqrt2Pi = 2.5066282746310002
+
+// mixAt returns the mixture's weighted CDF at x ms, its derivative with
+// respect to ln x, and the weight of the point masses at exactly x (so
+// f - atom is the CDF just below x).
+func mixAt(cs []comp, x float64) (f, d, atom float64) {
+	for i := range cs {
+		c := &cs[i]
+		if c.w <= 0 {
+			continue
+		}
+		if c.atP > 0 && x >= c.atX {
+			f += c.w * c.atP
+			if x == c.atX {
+				atom += c.w * c.atP
+			}
+		}
+		if c.sigma <= 0 {
+			continue
+		}
+		if x >= c.hi {
+			// At or past the cap, or beyond 9 sigma: all of the continuous
+			// part (to within Phi(-9) = 1e-19 of it).
+			f += c.w * (1 - c.atP)
+			continue
+		}
+		if x <= c.lo {
+			continue // below 9 sigma: nothing (within 1e-19)
+		}
+		y := x - c.shift
+		if y <= 0 {
+			continue
+		}
+		z := (math.Log(y) - c.mu) / c.sigma
+		cdf, pdf := normCDFPDF(z)
+		f += c.w * cdf
+		// d/d(ln x) Phi((ln(x - s) - mu)/sigma) = phi(z)/sigma * x/(x - s).
+		d += c.w * pdf / c.sigma * x / y
+	}
+	return f, d, atom
+}
+
+// quantile returns the p quantile (0 < p < 1) of the mixture of cs (each
+// finished), in ms: the smallest x with F(x) >= p, to a relative 1e-4 or
+// better (Newton's last step below 1e-4 in ln x, or F within 1e-10 of p),
+// exactly at a point mass (a timeout, a cache hit) when the quantile falls
+// on one. 0 when the mixture has no weight.
+//
+// Safeguarded Newton on ln x inside a bracket that shrinks at every step,
+// starting between the components' own quantiles (the mixture's lies
+// between them: F is below p under the smallest and at least p above the
+// largest), at their weighted mean. When exactly one point mass is left
+// inside the bracket it is the next trial (where the CDF jumps Newton only
+// creeps), and a step that would leave the bracket goes to the lowest point
+// mass inside it, or bisects when there is none. No allocation.
 func quantile(cs []comp, p float64) float64 {
-	total := 0.0
-	lo, hi := math.Inf(1), 0.0
-	best, bestW := -1, 0.0
+	x, _ := quantileIn(cs, p, -1, 0, 0, 0)
+	return x
+}
+
+// quantileIn is quantile searched in (lo, hi), where F(lo) < p·total <=
+// F(hi), from x0 in it. j >= 0 says p is pctP[j] (the components' q[j] are
+// its quantiles); lo = 0 takes the bracket from the components' quantiles
+// and x0 = 0 their weighted mean. It returns the quantile and the CDF at
+// the last point evaluated.
+func quantileIn(cs []comp, p float64, j int, lo, hi, x0 float64) (float64, float64) {
+	zt := 0.0
+	if j >= 0 {
+		zt = pctZ[j]
+	} else {
+		zt = normQuantile(p)
+	}
+	total, qlo, qhi, sq := 0.0, math.Inf(1), 0.0, 0.0
 	for i := range cs {
 		c := &cs[i]
 		if c.w <= 0 {
 			continue
 		}
 		total += c.w
-		l := c.shift + math.Exp(c.mu-9*c.sigma)
-		h := c.shift + math.Exp(c.mu+9*c.sigma)
-		if c.capMS < h {
-			h = c.capMS
+		q := 0.0
+		if j >= 0 {
+			q = c.q[j]
+		} else {
+			q = min(c.shift+math.Exp(c.mu+c.sigma*zt), c.capMS)
 		}
-		lo = math.Min(lo, math.Min(l, h))
-		hi = math.Max(hi, h)
-		if c.w > bestW {
-			best, bestW = i, c.w
-		}
+		qlo, qhi = min(qlo, q), max(qhi, q)
+		sq += c.w * q
 	}
 	if total <= 0 {
-		return 0
+		return 0, 0
 	}
-	lo = math.Max(lo*0.5, 1e-9)
-	hi = hi*1.01 + 1e-9
-	target := p * total
-	// Start at the heaviest component's own quantile.
-	c := &cs[best]
-	x := c.shift + math.Exp(c.mu+c.sigma*normQuantile(p))
+	if !(lo > 0 && hi > lo) {
+		lo, hi = qlo*(1-1e-9), qhi*(1+1e-9)
+	}
+	x := x0
+	if x == 0 {
+		x = sq / total
+	}
 	if !(x > lo && x < hi) {
 		x = math.Sqrt(lo * hi)
 	}
+	target := p * total
+	tol := 1e-10 * total
 	u, ulo, uhi := math.Log(x), math.Log(lo), math.Log(hi)
-	for iter := 0; iter < 100; iter++ {
-		x = math.Exp(u)
-		f, d := 0.0, 0.0
-		for i := range cs {
-			if cs[i].w <= 0 {
-				continue
-			}
-			cf, cd := cs[i].cdfPDF(x)
-			f += cs[i].w * cf
-			d += cs[i].w * cd
-		}
+	fhi := total
+	for range 200 {
+		f, d, atom := mixAt(cs, x)
 		g := f - target
-		if math.Abs(g) <= 1e-9*total {
-			return x
-		}
-		if uhi-ulo < 1e-9 {
-			// At a point mass (a timeout, a cache hit): the smallest x
-			// with F(x) >= p is the bracket's upper end, exactly the mass's
-			// position when one is there.
-			x = math.Exp(uhi)
-			for i := range cs {
-				c := &cs[i]
-				if c.w <= 0 {
-					continue
-				}
-				if math.Abs(c.capMS-x) <= 1e-6*x {
-					return c.capMS
-				}
-				if c.sigma <= 0 {
-					if at := c.shift + math.Exp(c.mu); math.Abs(at-x) <= 1e-6*x {
-						return at
-					}
-				}
-			}
-			return x
+		if g >= 0 && f-atom < target || math.Abs(g) <= tol {
+			return x, f
 		}
 		if g < 0 {
-			ulo = u
+			ulo, lo = u, x
 		} else {
-			uhi = u
+			uhi, hi, fhi = u, x, f
 		}
+		if uhi-ulo < 1e-12 {
+			return hi, fhi
+		}
+		// Point masses strictly inside the bracket.
+		n, ax := 0, math.Inf(1) // how many (at least), and the lowest
+		for i := range cs {
+			c := &cs[i]
+			if c.w > 0 && c.atP > 0 && c.atX > lo && c.atX < hi && c.atX != ax {
+				n++
+				ax = min(ax, c.atX)
+			}
+		}
+		if n == 1 {
+			x, u = ax, math.Log(ax)
+			continue
+		}
+		// Newton on the probit of F: exact in one step for one lognormal,
+		// nearly so for a mixture. Plain Newton where the probit is
+		// unbounded.
 		next := u - g/d
-		if d <= 0 || !(next > ulo && next < uhi) {
-			next = (ulo + uhi) / 2
+		if pf := f / total; pf > 1e-12 && pf < 1-1e-12 && d > 0 {
+			zf := normQuantile(pf)
+			next = u + (zt-zf)*math.Exp(-zf*zf/2)/sqrt2Pi/(d/total)
 		}
-		u = next
+		if d <= 0 || !(next > ulo && next < uhi) {
+			if n > 0 {
+				x, u = ax, math.Log(ax)
+				continue
+			}
+			next = (ulo + uhi) / 2
+		} else if math.Abs(next-u) < 1e-4 {
+			// Converged: Newton's error after this step is of the order
+			// of the step squared.
+			return math.Exp(next), f
+		}
+		x, u = math.Exp(next), next
 	}
-	return math.Exp(uhi)
+	return hi, fhi
 }
 
-// percentiles returns the mixture's p50, p95 and p99, in ms, kept in order
-// (each search stops within 1e-9 of its answer).
+// percentiles returns the mixture's p50, p95 and p99, in ms, kept in order;
+// each search starts from the previous answer.
 func percentiles(cs []comp) (p50, p95, p99 float64) {
-	p50 = quantile(cs, 0.50)
-	p95 = math.Max(p50, quantile(cs, 0.95))
-	p99 = math.Max(p95, quantile(cs, 0.99))
+	total := 0.0
+	for i := range cs {
+		if cs[i].w > 0 {
+			total += cs[i].w
+		}
+	}
+	var f float64
+	p50, f = quantileIn(cs, pctP[0], 0, 0, 0, 0)
+	p95, f = nextQuantile(cs, 1, total, p50, f)
+	p99, _ = nextQuantile(cs, 2, total, p95, f)
 	return p50, p95, p99
+}
+
+// nextQuantile is the pctP[j] quantile given a lower one, prev, where the
+// CDF is fPrev: prev itself when its CDF already reaches p, else searched
+// above it.
+func nextQuantile(cs []comp, j int, total, prev, fPrev float64) (float64, float64) {
+	p := pctP[j]
+	if fPrev >= p*total {
+		return prev, fPrev
+	}
+	qhi := 0.0
+	for i := range cs {
+		if cs[i].w > 0 {
+			qhi = max(qhi, cs[i].q[j])
+		}
+	}
+	lo, hi := prev, qhi*(1+1e-9)
+	if !(lo > 0 && lo < hi) {
+		lo, hi = 0, 0
+	}
+	x, f := quantileIn(cs, p, j, lo, hi, 0)
+	return max(x, prev), f
+}
+
+// mixtureQuantiles returns the p50, p95 and p99 of a mixture of mixtures
+// (the application's: cs holds each part's components, weighted) whose
+// parts' own percentiles are known: as for components, the mixture's
+// quantile lies between its parts', so each search starts in that bracket,
+// at the parts' weighted mean; equal bounds are the answer. parts lists,
+// per part, its weight and its p50, p95, p99.
+func mixtureQuantiles(cs []comp, parts [][4]float64) (p50, p95, p99 float64) {
+	var out [3]float64
+	for j, p := range pctP {
+		lo, hi, sw, sx := math.Inf(1), 0.0, 0.0, 0.0
+		for _, pt := range parts {
+			if pt[0] <= 0 {
+				continue
+			}
+			q := pt[1+j]
+			lo, hi = min(lo, q), max(hi, q)
+			sw += pt[0]
+			sx += pt[0] * q
+		}
+		switch {
+		case sw <= 0:
+			out[j] = 0
+		case hi <= lo:
+			out[j] = hi
+		default:
+			out[j], _ = quantileIn(cs, p, j, lo*(1-1e-9), hi*(1+1e-9), sx/sw)
+		}
+	}
+	p50 = out[0]
+	p95 = max(p50, out[1])
+	p99 = max(p95, out[2])
+	return p50, p95, p99
+}
+
+// normCDFPDF returns the standard normal CDF and density at z, with one
+// exponential: Hart's double-precision algorithm 5666 (J. F. Hart et al.,
+// "Computer Approximations", 1968) as G. West gives it ("Better
+// approximations to cumulative normal functions", Wilmott Magazine, 2005,
+// figure 2); absolute error under 1e-15 (TestNormCDF against math.Erfc).
+func normCDFPDF(z float64) (cdf, pdf float64) {
+	a := math.Abs(z)
+	e := math.Exp(-a * a / 2)
+	pdf = e / sqrt2Pi
+	switch {
+	case a > 37:
+		cdf = 0
+	case a < 7.07106781186547:
+		n := 3.52624965998911e-02*a + 0.700383064443688
+		n = n*a + 6.37396220353165
+		n = n*a + 33.912866078383
+		n = n*a + 112.079291497871
+		n = n*a + 221.213596169931
+		n = n*a + 220.206867912376
+		d := 8.83883476483184e-02*a + 1.75566716318264
+		d = d*a + 16.064177579207
+		d = d*a + 86.7807322029461
+		d = d*a + 296.564248779674
+		d = d*a + 637.333633378831
+		d = d*a + 793.826512519948
+		d = d*a + 440.413735824752
+		cdf = e * n / d
+	default:
+		b := a + 0.65
+		b = a + 4/b
+		b = a + 3/b
+		b = a + 2/b
+		b = a + 1/b
+		cdf = e / b / sqrt2Pi
+	}
+	if z > 0 {
+		cdf = 1 - cdf
+	}
+	return cdf, pdf
 }
 
 // normQuantile returns the standard normal quantile of p (Acklam's rational
@@ -164,6 +357,21 @@ func normQuantile(p float64) float64 {
 func lognormalParams(mean, cv float64) (mu, sigma float64) {
 	s2 := math.Log1p(cv * cv)
 	return math.Log(mean) - s2/2, math.Sqrt(s2)
+}
+
+// cappedMean returns E[min(X, t)] for X lognormal with log-mean mu and
+// log-sd sigma, in the unit of t (ms): the mean duration of invocations a
+// timeout t ends, E[X; X < t] + t P(X >= t).
+func cappedMean(t, mu, sigma float64) float64 {
+	if t <= 0 {
+		return 0
+	}
+	if sigma <= 0 {
+		return min(math.Exp(mu), t)
+	}
+	z := (math.Log(t) - mu) / sigma
+	below := math.Exp(mu+sigma*sigma/2) * 0.5 * math.Erfc(-(z-sigma)/math.Sqrt2)
+	return below + t*0.5*math.Erfc(z/math.Sqrt2)
 }
 
 // upperTail returns P(X > t) for X = shift + lognormal(mu, sigma).

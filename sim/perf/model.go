@@ -32,6 +32,12 @@ const (
 // Model is the compiled workload of a template under a scenario. Compile it
 // once; Eval then reads a variant's State without allocating. A Model is not
 // safe for concurrent use: give each goroutine its own (Compile is cheap).
+//
+// A Model keeps what Eval computed for each function configuration and
+// each combination of them (see Eval), up to memoBudget function entries
+// and appMemoLimit combinations; inserting grows those tables, the only
+// allocation Eval makes, and a full table starts again empty. Results are
+// the same with and without the tables (a hit requires bit-identical inputs).
 type Model struct {
 	fns    []fnModel
 	tables []tableModel
@@ -42,11 +48,61 @@ type Model struct {
 	// comps holds nComp latency components per function: each function's
 	// mixture, then, reweighted by traffic, the application's.
 	comps []comp // nComp per function, the application's mixture
+	// parts is, per function, its weight in the application's mixture and
+	// its p50, p95, p99 (scratch).
+	parts [][4]float64
 	// poolBlock is the unreserved pool's blocking per regime (scratch).
 	poolBlock [2]float64
 	// accountConc is the account's regional concurrency limit, in
 	// execution environments (scenario account_concurrency).
 	accountConc int
+	// userRate is the request rate of the synchronous functions with
+	// traffic, requests per second (the app's latency covers those).
+	userRate float64
+	// lastPool and lastPoolLoad are the pool size and loads poolBlock was
+	// computed for.
+	lastPool     int
+	lastPoolLoad [2]float64
+	// pool maps the pool's loads and size to its blocking (poolVals).
+	pool     memo
+	poolKey  [3]uint64
+	poolVals [][2]float64
+
+	// noMemo turns the tables off (benchmarks and tests of the cold path).
+	noMemo bool
+	// app maps the functions' memo ids and the pool's blocking to the
+	// application's p50, p95 and p99 (appVals, by id); appKey is scratch.
+	app     memo
+	appKey  []uint64
+	appVals [][3]float64
+}
+
+// Memo sizes. memoBudget function entries (about 1 KB each) are shared out
+// among the functions, at least minFnMemo each; appMemoLimit combinations
+// of (nfunctions + 2) words and 24 bytes each. memoHint entries are
+// allocated at Compile.
+const (
+	memoBudget   = 1 << 15
+	minFnMemo    = 1 << 8
+	appMemoLimit = 1 << 16
+	// poolMemoLimit: pool loads and their blocking, 3 words and 16 bytes.
+	poolMemoLimit = 1 << 14
+	memoHint      = 64
+)
+
+// fnKeyFixed is the number of key words before the table calls' throttle
+// probabilities (Model.stage1).
+const fnKeyFixed = 8
+
+// fnEntry is one function configuration's evaluation: stage 1 (ev), and
+// stage 2 (fr, throttle, comps) once done, under the pool blocking pool.
+type fnEntry struct {
+	ev       fnEval
+	done     bool
+	pool     [2]float64
+	fr       FunctionResult
+	throttle [2]float64
+	comps    [nComp]comp
 }
 
 // fnModel is one function's workload and the scratch of its evaluation.
@@ -79,6 +135,13 @@ type fnModel struct {
 	row        int
 
 	ev fnEval // the last Eval's intermediate values (MonteCarlo reads them)
+
+	// memo maps the function's configuration (key, scratch) to its entry
+	// in ents; cur is the entry of the last Eval, -1 without memo.
+	memo memo
+	key  []uint64
+	ents []fnEntry
+	cur  int
 }
 
 // call is one invocation's requests to one table or bucket.
@@ -107,6 +170,7 @@ type fnEval struct {
 	durMS     float64 // mean warm duration before retries, ms
 	mu, sigma float64 // its lognormal
 	init      initDist
+	initMS    float64 // init's mean, ms
 	overMS    float64 // API Gateway overhead, ms
 	cacheHit  float64
 	timeoutMS float64
@@ -118,6 +182,11 @@ type fnEval struct {
 	// retryMS and retryVar are the mean and variance of the extra time of
 	// a request that retried (ms, ms^2).
 	retryMS, retryVar float64
+	// rmu and rsig are the lognormal of a retried invocation's duration.
+	rmu, rsig float64
+	// runMS is the mean time an invocation runs, capped by the Timeout, per
+	// regime (ms): what Lambda bills and what holds an environment.
+	runMS [2]float64
 	// per-call throttle probability by regime, in call order (reads then
 	// writes per table), for the Monte Carlo.
 	spill, cold, throttle [2]float64
@@ -137,6 +206,7 @@ func Compile(st *infra.State, sc *scenarios.Scenario) (*Model, error) {
 		apiHit:   make([]float64, len(st.APIs)),
 		nBuckets: len(st.Buckets),
 		comps:    make([]comp, nComp*len(st.Functions)),
+		parts:    make([][4]float64, len(st.Functions)),
 	}
 	var wl scenarios.Workload
 	m.accountConc = scenarios.DefaultAccountConcurrency
@@ -184,7 +254,32 @@ func Compile(st *infra.State, sc *scenarios.Scenario) (*Model, error) {
 		if err := fm.compile(st, f, wl.Functions[f.ID], m.nBuckets); err != nil {
 			return nil, err
 		}
+		if fm.has && !fm.async {
+			m.userRate += fm.rate
+		}
 	}
+	// The memo tables: per function, fnKeyFixed words and 4 per table call
+	// (read and write throttle probability per regime).
+	limit := max(minFnMemo, memoBudget/max(1, len(m.fns)))
+	for i := range m.fns {
+		fm := &m.fns[i]
+		n := fnKeyFixed
+		for _, c := range fm.calls {
+			if c.table >= 0 && c.table < len(m.tables) {
+				n += 4
+			}
+		}
+		fm.key = make([]uint64, n)
+		fm.memo = newMemo(n, memoHint, limit)
+		fm.ents = make([]fnEntry, 0, memoHint)
+		fm.cur = -1
+	}
+	m.appKey = make([]uint64, len(m.fns)+2)
+	m.app = newMemo(len(m.appKey), memoHint, appMemoLimit)
+	m.appVals = make([][3]float64, 0, memoHint)
+	m.lastPool = -1
+	m.pool = newMemo(len(m.poolKey), memoHint, poolMemoLimit)
+	m.poolVals = make([][2]float64, 0, memoHint)
 	return m, nil
 }
 
@@ -244,7 +339,7 @@ func (fm *fnModel) compile(st *infra.State, f *infra.Function, fl *scenarios.Fun
 	if fm.cpu < 0 || fm.cpu > 1 || math.IsNaN(fm.cpu) {
 		return fmt.Errorf("%scpu_bound: %g is not in [0, 1]", key, fm.cpu)
 	}
-	fm.threads = math.Min(math.Max(float64(fl.ThreadsOr()), 1), maxThreads)
+	fm.threads = min(max(float64(fl.ThreadsOr()), 1), maxThreads)
 	fm.arm = fl.Arm64SpeedOr()
 	fm.cv = fl.DurationCVOr()
 	fm.lifeMS = fl.IdleLifetimeMinOr() * 60000
@@ -282,7 +377,7 @@ func (fm *fnModel) compile(st *infra.State, f *infra.Function, fl *scenarios.Fun
 	if fm.durRefMS <= 0 {
 		// No duration given: the function is its calls (nothing to scale
 		// with CPU), at least the 1 ms Lambda bills (aws-facts.md 1.1).
-		fm.durRefMS = math.Max(1, callsMS(fm.calls)+fm.baseKMSMS)
+		fm.durRefMS = max(1, callsMS(fm.calls)+fm.baseKMSMS)
 		fm.cpu = 0
 	}
 	if fl.InvocationsPerMonth <= 0 {
@@ -290,7 +385,7 @@ func (fm *fnModel) compile(st *infra.State, f *infra.Function, fl *scenarios.Fun
 	}
 	fm.has = true
 	fm.rate = fl.MeanRPS()
-	pk := math.Max(fl.PeakRPSOr(), fm.rate)
+	pk := max(fl.PeakRPSOr(), fm.rate)
 	// Peak for peak_hours_per_day, off-peak at the rate that keeps the
 	// mean; a peak that would carry more than peakMaxShare of the requests
 	// lasts less.
@@ -346,7 +441,7 @@ func kmsMS(calls []call, buckets []infra.Bucket) float64 {
 // limited by the threads the code runs and Lambda's 6 vCPUs (decisions.md
 // "Lambda CPU", aws-facts.md 3.1).
 func vcpus(memMB, threads float64) float64 {
-	return math.Min(memMB/mbPerVCPU, math.Min(threads, maxVCPU))
+	return min(memMB/mbPerVCPU, min(threads, maxVCPU))
 }
 
 // durationMS is the mean warm duration at memMB on arch, before DynamoDB
@@ -356,11 +451,11 @@ func vcpus(memMB, threads float64) float64 {
 // on arm64 = duration on x86_64 / factor"); a change of S3 encryption adds
 // or removes KMS time.
 func (fm *fnModel) durationMS(memMB float64, arch infra.Arch, buckets []infra.Bucket) float64 {
-	cpuRatio := vcpus(fm.refMemMB, fm.threads) / vcpus(math.Max(memMB, 1), fm.threads)
+	cpuRatio := vcpus(fm.refMemMB, fm.threads) / vcpus(max(memMB, 1), fm.threads)
 	d := fm.durRefMS*(1-fm.cpu) + fm.durRefMS*fm.cpu*cpuRatio
 	d *= fm.archFactor(fm.refArch) / fm.archFactor(arch)
 	d += kmsMS(fm.calls, buckets) - fm.baseKMSMS
-	return math.Max(d, 1)
+	return max(d, 1)
 }
 
 // archFactor is the speed of an architecture relative to x86_64.

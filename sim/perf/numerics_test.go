@@ -37,6 +37,7 @@ func TestPackageInit(t *testing.T) {
 func TestQuantileOfOneLognormal(t *testing.T) {
 	mu, sigma := lognormalParams(100, 0.3)
 	cs := []comp{{w: 1, shift: 10, mu: mu, sigma: sigma, capMS: math.Inf(1)}}
+	cs[0].finish()
 	for _, p := range []float64{0.01, 0.5, 0.95, 0.99, 0.999} {
 		want := 10 + math.Exp(mu+sigma*normQuantile(p))
 		if got := quantile(cs, p); math.Abs(got-want) > 1e-6*want {
@@ -72,6 +73,21 @@ func TestRuntimeRows(t *testing.T) {
 	} {
 		if got := initTable[runtimeRow(tc.rt, false)].runtime; got != tc.want {
 			t.Errorf("%q: row %s, want %s", tc.rt, got, tc.want)
+		}
+	}
+}
+
+// TestNormCDF checks the one-exponential normal CDF and density against
+// math.Erfc and the density formula over the whole line.
+func TestNormCDF(t *testing.T) {
+	for z := -40.0; z <= 40; z += 0.001 {
+		cdf, pdf := normCDFPDF(z)
+		want := 0.5 * math.Erfc(-z/math.Sqrt2)
+		if math.Abs(cdf-want) > 1e-15 {
+			t.Fatalf("Phi(%v) = %v, want %v", z, cdf, want)
+		}
+		if want := math.Exp(-z*z/2) / math.Sqrt(2*math.Pi); math.Abs(pdf-want) > 1e-15*want+1e-300 {
+			t.Fatalf("phi(%v) = %v, want %v", z, pdf, want)
 		}
 	}
 }

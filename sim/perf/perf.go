@@ -16,14 +16,25 @@
 // (default 1,000) less the reservations. Latency percentiles are quantiles of a
 // mixture of shifted lognormals (warm, cold, retried, cache hits), found by
 // safeguarded Newton steps; throttled synchronous requests fail fast and
-// count only in the error rate. Every constant's source is in facts.go.
+// count only in the error rate. An invocation runs at most its Timeout:
+// durations, concurrency and billing use the means capped there, and the
+// share beyond it is the timeout rate. Every constant's source is in
+// facts.go.
+//
+// Speed: a Model remembers each function's evaluation under a key of every
+// input it depends on (its settings, the throttle probabilities of the
+// tables it calls, the shared pool's blocking), and the application's
+// percentiles under the functions' keys, so a search that revisits
+// configurations pays a look-up (see Model.Eval).
 package perf
 
 // FunctionResult is one function's performance under the workload.
 // Times are in milliseconds, rates are shares of invocations in [0, 1].
 type FunctionResult struct {
 	// MeanDurationMS is the mean billed duration of a warm invocation at the
-	// variant's memory and architecture (what Lambda bills as duration).
+	// variant's memory and architecture (what Lambda bills as duration),
+	// DynamoDB retries included: each invocation runs at most the
+	// function's Timeout, so the mean never passes it.
 	MeanDurationMS float64
 	// InitMS is the INIT duration of one cold start.
 	InitMS              float64

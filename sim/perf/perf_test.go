@@ -128,6 +128,7 @@ func TestColdRateAgainstMonteCarlo(t *testing.T) {
 
 func TestMoreMemoryNeverSlower(t *testing.T) {
 	st := testState()
+	st.Functions[0].TimeoutS = 900 // no timeout in the way of the means
 	sc := testScenario(1e6, 400)
 	sc.Workload.Functions["Fn"].CPUBound = ptr(1)
 	m, err := Compile(st, sc)
@@ -383,5 +384,41 @@ func TestAccountConcurrency(t *testing.T) {
 				t.Errorf("Erlang B throttle rate %.4f, Monte Carlo %.4f", got, want)
 			}
 		})
+	}
+}
+
+// TestDurationCappedByTimeout: a function whose calls throttle long enough
+// to pass its Timeout runs (and is billed) at most the Timeout. The mean
+// duration agrees with the simulation, which cuts each invocation there,
+// and the figures stay consistent: timeouts are errors, no percentile
+// passes the Timeout plus the API overhead.
+func TestDurationCappedByTimeout(t *testing.T) {
+	st := testState()
+	st.Tables[0] = infra.Table{ID: "Tab", Provisioned: true, RCU: 10, WCU: 10}
+	sc := testScenario(3e7, 100)
+	m, out := eval(t, st, sc)
+	f := out.Functions[0]
+	timeoutMS := st.Functions[0].TimeoutS * 1000
+	if f.MeanDurationMS > timeoutMS || f.TimeoutRate <= 0.01 {
+		t.Fatalf("mean duration %.1f ms, timeout rate %.4f, with a %v ms timeout", f.MeanDurationMS, f.TimeoutRate, timeoutMS)
+	}
+	if f.ErrorRate < f.TimeoutRate || f.P99MS > timeoutMS+httpAPIOverheadMS+1e-9 {
+		t.Errorf("error rate %.4f below timeout rate %.4f, or p99 %.1f ms past the timeout", f.ErrorRate, f.TimeoutRate, f.P99MS)
+	}
+	mc := MonteCarlo(m, st, 9, 40000)
+	t.Logf("mean duration %.1f ms (Monte Carlo %.1f), timeout rate %.4f (%.4f)", f.MeanDurationMS, mc.Functions[0].MeanDurationMS, f.TimeoutRate, mc.Functions[0].TimeoutRate)
+	if got, want := f.MeanDurationMS, mc.Functions[0].MeanDurationMS; !within(got, want, 0.1) {
+		t.Errorf("mean duration %.1f ms, Monte Carlo %.1f ms", got, want)
+	}
+	// With a Timeout far above every duration the cap changes nothing.
+	st.Functions[0].TimeoutS = 900
+	m.Eval(st, out)
+	ev := &m.fns[0].ev
+	uncapped := 0.0
+	for r := range 2 {
+		uncapped += m.fns[0].reqShare[r] * (ev.durMS + ev.pRetry[r]*ev.retryMS)
+	}
+	if got := out.Functions[0].MeanDurationMS; !within(got, uncapped, 1e-9) || got <= f.MeanDurationMS {
+		t.Errorf("900 s timeout: mean duration %.3f ms, want the uncapped %.3f", got, uncapped)
 	}
 }

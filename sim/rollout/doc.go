@@ -27,7 +27,9 @@
 //     docs' "complete in 100 minutes" that decisions.md adopts as the lead
 //     time (aws-facts.md section 7 lists the 90-minute reading).
 //   - a custom configuration: the steps of release.custom.<Name> (at_min,
-//     percent); lead time is the last step's at_min.
+//     percent); lead time is the last step's at_min. Without steps in the
+//     scenario its figures are not computed (FunctionResult.Unknown, a note
+//     in Model.Notes) and the function is left out of the app's totals.
 //   - no DeploymentPreference (or Enabled: false), or no AutoPublishAlias:
 //     no CodeDeploy; the update reaches all traffic at once, no alarm rolls
 //     back and no hook runs.
@@ -93,7 +95,9 @@
 // Result.DeployRisk sums ExpectedFailedRequests over the functions (the
 // blast radius of a defect in each function, as one release of the app
 // deploys every function); Result.LeadTimeMin is the longest lead time,
-// as deployment groups deploy in parallel (aws-facts.md section 5).
+// as deployment groups deploy in parallel (aws-facts.md section 5); both
+// leave out the functions whose figures are not computed (Result.Unknown
+// counts them).
 //
 // Compile precomputes, per function, every deployment type with and without
 // the genome's errors alarm; Eval then combines hooks with table look-ups

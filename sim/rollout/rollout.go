@@ -28,6 +28,13 @@ type FunctionResult struct {
 	// FailedRequestsPerMonth is ExpectedFailedRequests x defect_rate x
 	// deploys_per_month.
 	FailedRequestsPerMonth float64 `json:"failed_requests_per_month"`
+	// Unknown is true when the figures are not computed: the type is a
+	// custom CodeDeploy configuration whose traffic steps the scenario does
+	// not give (release.custom.<Type>; Model.Notes says so). Every figure
+	// above is then 0, meaning "not computed", and the function is left out
+	// of Result.DeployRisk and Result.LeadTimeMin. Not part of the JSON
+	// strategy object (INTERFACE.md lists its keys).
+	Unknown bool `json:"-"`
 }
 
 // Strategy is one deployment type's figures for one function, as the
@@ -50,6 +57,10 @@ type Result struct {
 	AlarmCostUSDMonth float64
 	// AlarmsAdded is the number of alarms the genome adds (for complexity).
 	AlarmsAdded int
+	// Unknown is the number of functions whose deployment figures are not
+	// computed (FunctionResult.Unknown) and are missing from DeployRisk and
+	// LeadTimeMin.
+	Unknown int
 }
 
 // nKinds is the number of infra.Deploy values (DeployNone..DeployCustom).
@@ -74,6 +85,9 @@ type fnModel struct {
 	deploys float64 // releases per month
 	errRate float64 // errors per second of a defective version at full traffic
 	custom  string  // the template's custom configuration name, if any
+	// noSteps: custom is a configuration the scenario gives no steps for;
+	// its figures are not computed (FunctionResult.Unknown).
+	noSteps bool
 	// scheds per Deploy kind (index 0: no CodeDeploy, all at once).
 	scheds [nKinds]schedule
 	// dets: the template's alarms that can see a defect, without [0] and
@@ -86,8 +100,10 @@ type fnModel struct {
 // Compile builds the model: each function's mean rate and releases per
 // month from the scenario's workload, the release model, the alarms of the
 // template state st and the schedules of every deployment type. A function
-// whose type is a custom configuration without steps in the scenario is an
-// error. sc may be nil (the defaults).
+// whose type is a custom configuration without steps in the scenario has
+// its figures under that type not computed (FunctionResult.Unknown, and a
+// note naming release.custom.<Type>); steps that are given but invalid are
+// an error. sc may be nil (the defaults).
 func Compile(st *infra.State, sc *scenarios.Scenario) (*Model, error) {
 	if st == nil {
 		return nil, fmt.Errorf("rollout: no template state")
@@ -117,11 +133,16 @@ func Compile(st *infra.State, sc *scenarios.Scenario) (*Model, error) {
 		}
 		if fn.Deploy == infra.DeployCustom {
 			f.custom = fn.DeployName
-			s, err := customSchedule(fn.ID, fn.DeployName, custom[fn.DeployName])
-			if err != nil {
-				return nil, err
+			if steps := custom[fn.DeployName]; len(steps) == 0 {
+				f.noSteps = true
+				m.Notes = append(m.Notes, fmt.Sprintf("%s: DeploymentPreference type %q is a custom CodeDeploy configuration without traffic steps in the scenario: its deployment risk and lead time are not computed (give them under release.custom.%s, a list of {at_min, percent})", fn.ID, fn.DeployName, fn.DeployName))
+			} else {
+				s, err := customSchedule(fn.ID, fn.DeployName, steps)
+				if err != nil {
+					return nil, err
+				}
+				f.scheds[infra.DeployCustom] = s
 			}
-			f.scheds[infra.DeployCustom] = s
 		}
 		for _, ai := range fn.Alarms {
 			if ai < 0 || ai >= len(st.Alarms) {
@@ -136,7 +157,7 @@ func Compile(st *infra.State, sc *scenarios.Scenario) (*Model, error) {
 		}
 		f.dets[1] = append(append([]detector(nil), f.dets[0]...), genomeErrorsAlarm)
 		for k := range nKinds {
-			if infra.Deploy(k) == infra.DeployCustom && f.custom == "" {
+			if infra.Deploy(k) == infra.DeployCustom && (f.custom == "" || f.noSteps) {
 				continue
 			}
 			for a := range 2 {
@@ -209,14 +230,18 @@ func (m *Model) NewResult() *Result {
 // Deploy, AlarmLevel, PreTraffic and PostTraffic. The template's own alarms
 // are those of the compiled state.
 func (m *Model) Eval(st *infra.State, out *Result) {
-	out.DeployRisk, out.LeadTimeMin, out.AlarmCostUSDMonth, out.AlarmsAdded = 0, 0, 0, 0
+	out.DeployRisk, out.LeadTimeMin, out.AlarmCostUSDMonth, out.AlarmsAdded, out.Unknown = 0, 0, 0, 0, 0
 	n := min(len(m.fns), len(st.Functions), len(out.Functions))
 	for i := range n {
 		fn := &st.Functions[i]
 		r := m.result(i, kindOf(fn), fn.AlarmLevel, fn.PreTraffic, fn.PostTraffic)
 		out.Functions[i] = r
-		out.DeployRisk += r.ExpectedFailedRequests
-		out.LeadTimeMin = math.Max(out.LeadTimeMin, r.LeadTimeMin)
+		if r.Unknown {
+			out.Unknown++
+		} else {
+			out.DeployRisk += r.ExpectedFailedRequests
+			out.LeadTimeMin = math.Max(out.LeadTimeMin, r.LeadTimeMin)
+		}
 		added := int(min(fn.AlarmLevel, 2))
 		out.AlarmsAdded += added
 		out.AlarmCostUSDMonth += float64(added) * addedAlarmUSDMonth
@@ -227,6 +252,9 @@ func (m *Model) Eval(st *infra.State, out *Result) {
 // its hooks (package doc).
 func (m *Model) result(i int, k infra.Deploy, alarmLevel uint8, pre, post bool) FunctionResult {
 	f := &m.fns[i]
+	if k == infra.DeployCustom && f.noSteps {
+		return FunctionResult{Type: f.custom, Unknown: true}
+	}
 	a := 0
 	if alarmLevel > 0 {
 		a = 1

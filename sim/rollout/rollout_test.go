@@ -2,9 +2,12 @@ package rollout
 
 import (
 	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/evoarch/evoarch/genome/cfn"
 	"github.com/evoarch/evoarch/scenarios"
 	"github.com/evoarch/evoarch/sim/infra"
 )
@@ -421,18 +424,49 @@ func TestAppResult(t *testing.T) {
 }
 
 func TestCustom(t *testing.T) {
-	st := &infra.State{Functions: []infra.Function{{ID: "Fn", Alias: true, Deploy: infra.DeployCustom, DeployName: "TestDeploymentConfiguration", API: -1, Queue: -1}}}
-	sc := &scenarios.Scenario{}
-	_, err := Compile(st, sc)
-	if err == nil || !strings.Contains(err.Error(), "Fn") || !strings.Contains(err.Error(), "TestDeploymentConfiguration") ||
-		!strings.Contains(err.Error(), "release.custom.TestDeploymentConfiguration") {
-		t.Fatalf("custom without steps: %v", err)
-	}
-	sc.Release.Custom = map[string][]scenarios.Step{"TestDeploymentConfiguration": {{AtMin: 0, Percent: 25}, {AtMin: 12, Percent: 100}}}
+	st := &infra.State{Functions: []infra.Function{
+		{ID: "Fn", Alias: true, Deploy: infra.DeployCustom, DeployName: "TestDeploymentConfiguration", API: -1, Queue: -1},
+		{ID: "Other", Alias: true, Deploy: infra.Canary10Percent5Minutes, API: -1, Queue: -1},
+	}}
+	sc := &scenarios.Scenario{Workload: scenarios.Workload{Functions: map[string]*scenarios.FunctionLoad{
+		"Fn": {InvocationsPerMonth: 1e6}, "Other": {InvocationsPerMonth: 1e6},
+	}}}
+	// No steps in the scenario: not fatal; Fn's figures are not computed
+	// and left out of the app's, with a note naming the scenario key.
 	m := mustCompile(t, st, sc)
+	if len(m.Notes) != 1 || !strings.Contains(m.Notes[0], "Fn") || !strings.Contains(m.Notes[0], "TestDeploymentConfiguration") ||
+		!strings.Contains(m.Notes[0], "release.custom.TestDeploymentConfiguration") {
+		t.Fatalf("custom without steps: notes %q", m.Notes)
+	}
 	r := m.NewResult()
 	m.Eval(st, r)
-	if got := r.Functions[0]; got.Type != "TestDeploymentConfiguration" || got.LeadTimeMin != 12 {
+	other := r.Functions[1]
+	if got := r.Functions[0]; !got.Unknown || got.Type != "TestDeploymentConfiguration" || got.LeadTimeMin != 0 || got.ExpectedFailedRequests != 0 {
+		t.Errorf("custom without steps: %+v", got)
+	}
+	if other.Unknown || r.Unknown != 1 || r.DeployRisk != other.ExpectedFailedRequests || r.LeadTimeMin != other.LeadTimeMin || r.LeadTimeMin != 5 {
+		t.Errorf("app without the unknown function: %+v", r)
+	}
+	if s := m.Strategies(st, 0); len(s) != 10 || !s[9].Unknown || s[8].Unknown {
+		t.Errorf("strategies without steps: %+v", s)
+	}
+	// The genome moving Fn to a predefined type computes it again.
+	v := *st
+	v.Functions = append([]infra.Function(nil), st.Functions...)
+	v.Functions[0].Deploy = infra.Linear10PercentEvery10Minutes
+	m.Eval(&v, r)
+	if r.Unknown != 0 || r.Functions[0].Unknown || r.LeadTimeMin != 100 {
+		t.Errorf("predefined type: %+v", r)
+	}
+	if a := testing.AllocsPerRun(50, func() { m.Eval(st, r) }); a != 0 {
+		t.Errorf("Eval with an unknown function allocates %v times", a)
+	}
+	st.Functions = st.Functions[:1]
+	sc.Release.Custom = map[string][]scenarios.Step{"TestDeploymentConfiguration": {{AtMin: 0, Percent: 25}, {AtMin: 12, Percent: 100}}}
+	m = mustCompile(t, st, sc)
+	r = m.NewResult()
+	m.Eval(st, r)
+	if got := r.Functions[0]; got.Unknown || len(m.Notes) != 0 || got.Type != "TestDeploymentConfiguration" || got.LeadTimeMin != 12 {
 		t.Errorf("custom: %+v", got)
 	}
 	if s := m.Strategies(st, 0); len(s) != 10 || s[9].Type != "TestDeploymentConfiguration" {
@@ -570,5 +604,74 @@ func BenchmarkCompile(b *testing.B) {
 		if _, err := Compile(st, sc); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// corpusDir is <repo root>/../shared/corpus, the repo root found by walking
+// up to go.mod.
+func corpusDir(t *testing.T) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return filepath.Join(dir, "..", "shared", "corpus")
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("no go.mod above the package directory")
+		}
+		dir = parent
+	}
+}
+
+// TestCorpusCustomDeployment: SAM's translator test template with custom
+// CodeDeploy configurations compiles without a scenario for them; those
+// functions are not computed, each with a note naming its scenario key.
+func TestCorpusCustomDeployment(t *testing.T) {
+	path := filepath.Join(corpusDir(t), "serverless-application-model", "translator-input", "function_with_custom_codedeploy_deployment_preference.yaml")
+	tpl, err := cfn.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := infra.Baseline(tpl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := scenarios.Empty("")
+	m, err := Compile(st, sc)
+	if err != nil {
+		t.Fatalf("compile: %v", err)
+	}
+	r := m.NewResult()
+	m.Eval(st, r)
+	unknown := 0
+	for i, f := range st.Functions {
+		got := r.Functions[i]
+		if kindOf(&f) != infra.DeployCustom {
+			if got.Unknown {
+				t.Errorf("%s (%s): not computed", f.ID, got.Type)
+			}
+			continue
+		}
+		unknown++
+		if !got.Unknown || got.Type != f.DeployName {
+			t.Errorf("%s: custom %q: %+v", f.ID, f.DeployName, got)
+		}
+		note := false
+		for _, n := range m.Notes {
+			note = note || strings.HasPrefix(n, f.ID+": ") && strings.Contains(n, "release.custom."+f.DeployName)
+		}
+		if !note {
+			t.Errorf("%s: no note naming release.custom.%s in %q", f.ID, f.DeployName, m.Notes)
+		}
+	}
+	if unknown == 0 || r.Unknown != unknown {
+		t.Errorf("%d custom functions, result counts %d unknown", unknown, r.Unknown)
+	}
+	if math.IsNaN(r.DeployRisk) || math.IsNaN(r.LeadTimeMin) {
+		t.Errorf("app %+v", r)
 	}
 }

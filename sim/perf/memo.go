@@ -1,0 +1,121 @@
+package perf
+
+import "math"
+
+// memo is an open-addressing hash index over fixed-length keys of 64-bit
+// words (float64 bits and small integers): it maps a key to the id (0, 1,
+// 2, ... in insertion order) under which its owner stores the value in a
+// parallel slice. Keys are compared word for word, so a hit means every
+// input the cached value was computed from is bit-identical: a cached
+// result equals a recomputed one exactly, and a run's output does not
+// depend on what the cache held.
+//
+// It allocates only to grow (doubling); after limit entries it forgets
+// everything and starts again with the memory it has, so a long search
+// stays within a fixed footprint.
+type memo struct {
+	keyLen int
+	limit  int      // entries kept before a reset
+	keys   []uint64 // n x keyLen words, entry id i at [i*keyLen, (i+1)*keyLen)
+	slots  []int32  // id+1 per slot, 0 = empty; len a power of two
+	n      int
+}
+
+// newMemo returns an index for keys of keyLen words holding at most limit
+// entries, with room for hint entries before it grows.
+func newMemo(keyLen, hint, limit int) memo {
+	hint = max(1, min(hint, limit))
+	size := 8
+	for size < 2*hint {
+		size *= 2
+	}
+	return memo{keyLen: keyLen, limit: limit, keys: make([]uint64, 0, hint*keyLen), slots: make([]int32, size)}
+}
+
+// hashKey mixes a key's words (a multiply-xorshift per word and the
+// splitmix64 finalizer).
+func hashKey(k []uint64) uint64 {
+	h := uint64(len(k)) * 0x9e3779b97f4a7c15
+	for _, w := range k {
+		h ^= w
+		h *= 0xbf58476d1ce4e5b9
+		h ^= h >> 31
+	}
+	h ^= h >> 30
+	h *= 0xbf58476d1ce4e5b9
+	h ^= h >> 27
+	h *= 0x94d049bb133111eb
+	h ^= h >> 31
+	return h
+}
+
+// find returns the id of key and true, or the key's hash and false.
+func (t *memo) find(key []uint64) (id int, h uint64, ok bool) {
+	h = hashKey(key)
+	mask := uint64(len(t.slots) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		s := t.slots[i]
+		if s == 0 {
+			return -1, h, false
+		}
+		id := int(s - 1)
+		if equalWords(t.keys[id*t.keyLen:(id+1)*t.keyLen], key) {
+			return id, h, true
+		}
+	}
+}
+
+func equalWords(a, b []uint64) bool {
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// add stores key (not present, hash h from find) and returns its id. reset
+// is true when the index was full and forgot every earlier entry first:
+// the owner's earlier ids are then void.
+func (t *memo) add(key []uint64, h uint64) (id int, reset bool) {
+	if t.n >= t.limit {
+		t.clear()
+		reset = true
+	}
+	if 2*(t.n+1) > len(t.slots) {
+		t.grow()
+	}
+	id = t.n
+	t.n++
+	t.keys = append(t.keys, key...)
+	t.place(h, id)
+	return id, reset
+}
+
+func (t *memo) place(h uint64, id int) {
+	mask := uint64(len(t.slots) - 1)
+	i := h & mask
+	for t.slots[i] != 0 {
+		i = (i + 1) & mask
+	}
+	t.slots[i] = int32(id + 1)
+}
+
+// grow doubles the slots and places every entry again.
+func (t *memo) grow() {
+	t.slots = make([]int32, 2*len(t.slots))
+	for id := 0; id < t.n; id++ {
+		t.place(hashKey(t.keys[id*t.keyLen:(id+1)*t.keyLen]), id)
+	}
+}
+
+// clear forgets every entry, keeping the memory.
+func (t *memo) clear() {
+	clear(t.slots)
+	t.keys = t.keys[:0]
+	t.n = 0
+}
+
+// Key words for floats: their bits (a -0 and a 0 are different keys, which
+// costs a recomputation, never a wrong answer).
+func fbits(v float64) uint64 { return math.Float64bits(v) }

@@ -1,0 +1,204 @@
+package perf
+
+import (
+	"math/rand/v2"
+	"reflect"
+	"testing"
+
+	"github.com/evoarch/evoarch/genome"
+	"github.com/evoarch/evoarch/scenarios"
+	"github.com/evoarch/evoarch/sim/infra"
+)
+
+// seedVariants returns seed-demo's template state and scenario and n
+// variants drawn at random (seeded) from its genome space, each gene moved
+// with probability pMove from the template's value, so configurations
+// repeat as they do in a search.
+func seedVariants(t testing.TB, n int, pMove float64) (*infra.State, *scenarios.Scenario, []*infra.State) {
+	t.Helper()
+	sc, err := scenarios.Load("seed-demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpl, err := scenarios.ReadTemplate(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, err := infra.Baseline(tpl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp, err := genome.Derive(tpl, sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := infra.Bind(sp, base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	out := make([]*infra.State, n)
+	for i := range out {
+		g := sp.Current()
+		for j := range g {
+			if rng.Float64() < pMove {
+				g[j] = rng.IntN(len(sp.Genes[j].Values))
+			}
+		}
+		out[i] = b.NewState()
+		b.Apply(out[i], g)
+	}
+	return base, sc, out
+}
+
+// TestMemoChangesNothing evaluates a sequence of variants, with repeats,
+// with the memo tables and without: every figure is bit-identical, and so
+// is what MonteCarlo reads from the last evaluation.
+func TestMemoChangesNothing(t *testing.T) {
+	base, sc, vs := seedVariants(t, 300, 0.3)
+	on, err := Compile(base, sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	off, err := Compile(base, sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	off.noMemo = true
+	ro, rf := on.NewResult(), off.NewResult()
+	rng := rand.New(rand.NewPCG(3, 4))
+	for k := range 2000 {
+		v := vs[rng.IntN(len(vs))]
+		on.Eval(v, ro)
+		off.Eval(v, rf)
+		if !reflect.DeepEqual(ro, rf) {
+			t.Fatalf("evaluation %d: memo %+v\nwithout %+v", k, ro, rf)
+		}
+		for i := range on.fns {
+			if on.fns[i].ev != off.fns[i].ev {
+				t.Fatalf("evaluation %d: function %d: memo state %+v\nwithout %+v", k, i, on.fns[i].ev, off.fns[i].ev)
+			}
+		}
+	}
+	hits := 0
+	for i := range on.fns {
+		hits += on.fns[i].memo.n
+	}
+	if hits == 0 || on.app.n == 0 {
+		t.Errorf("memo tables unused: %d function entries, %d app entries", hits, on.app.n)
+	}
+}
+
+// TestMemoReset fills a function memo past its limit: the tables start
+// again and the results stay right.
+func TestMemoReset(t *testing.T) {
+	base, sc, vs := seedVariants(t, 200, 0.5)
+	on, err := Compile(base, sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range on.fns {
+		on.fns[i].memo.limit = 8
+	}
+	on.app.limit = 5
+	off, err := Compile(base, sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	off.noMemo = true
+	ro, rf := on.NewResult(), off.NewResult()
+	for k := range 3 {
+		for i, v := range vs {
+			on.Eval(v, ro)
+			off.Eval(v, rf)
+			if !reflect.DeepEqual(ro, rf) {
+				t.Fatalf("pass %d, variant %d: memo %+v\nwithout %+v", k, i, ro, rf)
+			}
+		}
+	}
+	for i := range on.fns {
+		if n := on.fns[i].memo.n; n > 8 || len(on.fns[i].ents) != n {
+			t.Errorf("function %d: %d entries, %d values, limit 8", i, n, len(on.fns[i].ents))
+		}
+	}
+	if on.app.n > 5 || len(on.appVals) != on.app.n {
+		t.Errorf("app: %d entries, %d values, limit 5", on.app.n, len(on.appVals))
+	}
+}
+
+func TestMemoIndex(t *testing.T) {
+	mt := newMemo(2, 1, 100)
+	for i := range 100 {
+		k := []uint64{uint64(i), uint64(i * i)}
+		if _, _, ok := mt.find(k); ok {
+			t.Fatalf("key %d found before it was added", i)
+		}
+		_, h, _ := mt.find(k)
+		if id, reset := mt.add(k, h); id != i || reset {
+			t.Fatalf("key %d: id %d reset %v", i, id, reset)
+		}
+	}
+	for i := range 100 {
+		if id, _, ok := mt.find([]uint64{uint64(i), uint64(i * i)}); !ok || id != i {
+			t.Fatalf("key %d: id %d found %v", i, id, ok)
+		}
+	}
+	k := []uint64{1000, 1}
+	_, h, _ := mt.find(k)
+	if id, reset := mt.add(k, h); id != 0 || !reset {
+		t.Errorf("past the limit: id %d reset %v", id, reset)
+	}
+	if _, _, ok := mt.find([]uint64{5, 25}); ok {
+		t.Error("an entry survived the reset")
+	}
+}
+
+// benchSeed evaluates seed-demo's variants in a cycle.
+func benchSeed(b *testing.B, n int, pMove float64, noMemo bool) {
+	base, sc, vs := seedVariants(b, n, pMove)
+	m, err := Compile(base, sc)
+	if err != nil {
+		b.Fatal(err)
+	}
+	m.noMemo = noMemo
+	out := m.NewResult()
+	for _, v := range vs {
+		m.Eval(v, out) // the memo tables grow here, not in the loop
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	i := 0
+	for b.Loop() {
+		m.Eval(vs[i], out)
+		if i++; i == len(vs) {
+			i = 0
+		}
+	}
+}
+
+// BenchmarkEvalSeed is seed-demo's template as written (3 functions), the
+// memo warm.
+func BenchmarkEvalSeed(b *testing.B) { benchSeed(b, 1, 0, false) }
+
+// BenchmarkEvalSeedCold is the same without the memo tables: every
+// evaluation computed (a miss).
+func BenchmarkEvalSeedCold(b *testing.B) { benchSeed(b, 1, 0, true) }
+
+// BenchmarkEvalSeedVariants cycles through 1,000 seed-demo variants
+// (each gene moved with probability 0.2), the memo warm.
+func BenchmarkEvalSeedVariants(b *testing.B) { benchSeed(b, 1000, 0.2, false) }
+
+// BenchmarkEvalSeedVariantsCold is the same without the memo tables.
+func BenchmarkEvalSeedVariantsCold(b *testing.B) { benchSeed(b, 1000, 0.2, true) }
+
+// BenchmarkEvalCold is BenchmarkEval without the memo tables.
+func BenchmarkEvalCold(b *testing.B) {
+	st := testState()
+	st.Functions[0].Provisioned = 2
+	m, out := eval(b, st, testScenario(3e7, 100))
+	m.noMemo = true
+	b.ReportAllocs()
+	for b.Loop() {
+		m.Eval(st, out)
+	}
+}

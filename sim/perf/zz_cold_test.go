@@ -1,0 +1,2 @@
+package perf
+func setCold(m *Model, c bool) { m.noMemo = c }
