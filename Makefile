@@ -16,14 +16,13 @@ test:
 test-short:
 	$(GO) test -short -count=1 $(PKGS)
 
-## bench: speed and allocation benchmarks (figures are ratios against a baseline in the same run)
+## bench: speed and allocation benchmarks; compare figures within one run (the machines are noisy)
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime 1x -count 1 ./genome/... ./sim/... ./evolve/... | tee bench.txt
-	$(GO) test -run '^$$' -bench . -benchmem ./genome/... ./sim/... ./evolve/...
+	$(GO) test -run '^$$' -bench . -benchmem ./genome/... ./sim/... ./evolve/... ./cmd/evoarch/ | tee bench.txt
 
 ## bench-search: search quality (GA against exhaustive, random and hill climbing)
 bench-search:
-	$(GO) test -run '^$$' -bench 'Search' -benchtime 1x ./evolve/...
+	$(GO) test -run '^$$' -bench 'Search' -benchtime 1x ./evolve/... ./cmd/evoarch/
 
 ## lint: gofmt, go vet and staticcheck
 lint:
