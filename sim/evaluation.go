@@ -156,12 +156,16 @@ type Finding struct {
 }
 
 // Deployment is one function's release under its DeploymentPreference.
+// The figures are null, with Computed false and a Note, for a custom
+// deployment configuration whose traffic steps the scenario does not give.
 type Deployment struct {
-	Function               string  `json:"function"`
-	Type                   string  `json:"type"`
-	LeadTimeMin            float64 `json:"lead_time_min"`
-	ExpectedFailedRequests float64 `json:"expected_failed_requests"`
-	DetectProbability      float64 `json:"detect_probability"`
+	Function               string   `json:"function"`
+	Type                   string   `json:"type"`
+	LeadTimeMin            *float64 `json:"lead_time_min"`
+	ExpectedFailedRequests *float64 `json:"expected_failed_requests"`
+	DetectProbability      *float64 `json:"detect_probability"`
+	Computed               bool     `json:"computed"`
+	Note                   string   `json:"note,omitempty"`
 }
 
 // GenomeValue is one gene's value in a variant.
@@ -349,8 +353,14 @@ func (p *Plan) Report(g genome.Genome) *Evaluation {
 				continue // no version to shift: nothing is released through CodeDeploy
 			}
 			r := &e.rollR.Functions[i]
-			ev.Deployments = append(ev.Deployments, Deployment{Function: fn.ID, Type: r.Type, LeadTimeMin: r.LeadTimeMin,
-				ExpectedFailedRequests: r.ExpectedFailedRequests, DetectProbability: r.DetectProbability})
+			d := Deployment{Function: fn.ID, Type: r.Type}
+			if r.Unknown {
+				d.Note = "custom deployment configuration without steps: give them as release.custom." + r.Type
+			} else {
+				lead, failed, detect := r.LeadTimeMin, r.ExpectedFailedRequests, r.DetectProbability
+				d.LeadTimeMin, d.ExpectedFailedRequests, d.DetectProbability, d.Computed = &lead, &failed, &detect, true
+			}
+			ev.Deployments = append(ev.Deployments, d)
 		}
 	}
 
@@ -399,6 +409,9 @@ func (p *Plan) assumptions() []string {
 	sort.Strings(noLoad)
 	for _, id := range noLoad {
 		out = append(out, "function "+id+" has no workload: its usage costs depend on usage")
+	}
+	if p.roll != nil {
+		out = append(out, p.roll.Notes...)
 	}
 	return out
 }

@@ -233,9 +233,9 @@ type evolveJSON struct {
 	// Added with --out, so that 'report run.json' draws the same report:
 	// each generation's population on the cost/latency plane, the rollout
 	// comparison of the best variant, and the template's path.
-	Population []popFrameJSON `json:"population,omitempty"`
-	Rollout    *rolloutJSON   `json:"rollout,omitempty"`
-	Template   string         `json:"template,omitempty"`
+	Population []popFrameJSON  `json:"population,omitempty"`
+	Rollout    *rolloutOutJSON `json:"rollout,omitempty"`
+	Template   string          `json:"template,omitempty"`
 }
 
 // nextChangeJSON is the next change with the objectives after it (added key).

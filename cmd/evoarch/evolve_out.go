@@ -83,7 +83,7 @@ func nextGenome(res *evolve.Result) genome.Genome {
 
 // rolloutOf compares the deployment strategies of variant g's functions
 // that deploy through CodeDeploy (with an alias).
-func rolloutOf(in *inputs, sp *genome.Space, g genome.Genome) (*rolloutJSON, error) {
+func rolloutOf(in *inputs, sp *genome.Space, g genome.Genome) (*rolloutOutJSON, error) {
 	base, err := infra.Baseline(in.Template)
 	if err != nil {
 		return nil, err
@@ -97,15 +97,19 @@ func rolloutOf(in *inputs, sp *genome.Space, g genome.Genome) (*rolloutJSON, err
 	m, err := rollout.Compile(st, in.Scenario)
 	if err != nil {
 		// A custom deployment type without its steps: no comparison.
-		return &rolloutJSON{Functions: []rolloutFunctionJSON{}}, nil
+		return &rolloutOutJSON{Functions: []rolloutOutFunctionJSON{}}, nil
 	}
-	out := &rolloutJSON{Functions: []rolloutFunctionJSON{}}
+	out := &rolloutOutJSON{Functions: []rolloutOutFunctionJSON{}}
 	for i := range st.Functions {
-		s := m.Strategies(st, i)
-		if len(s) == 0 {
+		ss := m.Strategies(st, i)
+		if len(ss) == 0 {
 			continue
 		}
-		out.Functions = append(out.Functions, rolloutFunctionJSON{ID: st.Functions[i].ID, Current: m.Current(st, i), Strategies: s})
+		js := make([]rolloutStrategyJSON, len(ss))
+		for k, s := range ss {
+			js[k] = strategyJSON(s)
+		}
+		out.Functions = append(out.Functions, rolloutOutFunctionJSON{ID: st.Functions[i].ID, Current: m.Current(st, i), Strategies: js})
 	}
 	return out, nil
 }

@@ -99,7 +99,7 @@ func EvaluationText(ev *sim.Evaluation) []byte {
 		w = tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
 		fmt.Fprintf(w, "  FUNCTION\tTYPE\tLEAD TIME MIN\tFAILED REQUESTS/RELEASE\tDETECT PROBABILITY\n")
 		for _, d := range ev.Deployments {
-			fmt.Fprintf(w, "  %s\t%s\t%s\t%s\t%s\n", d.Function, d.Type, evNum(d.LeadTimeMin, 1), evNum(d.ExpectedFailedRequests, 2), evNum(d.DetectProbability, 3))
+			fmt.Fprintf(w, "  %s\t%s\t%s\t%s\t%s\n", d.Function, d.Type, evOpt(d.LeadTimeMin, 1), evOpt(d.ExpectedFailedRequests, 2), evOpt(d.DetectProbability, 3))
 		}
 		w.Flush()
 	}
@@ -201,7 +201,7 @@ func EvaluationMarkdown(ev *sim.Evaluation) []byte {
 	case len(ev.Deployments) > 0:
 		rs = rs[:0]
 		for _, d := range ev.Deployments {
-			rs = append(rs, []string{d.Function, d.Type, evNum(d.LeadTimeMin, 1), evNum(d.ExpectedFailedRequests, 2), evNum(d.DetectProbability, 3)})
+			rs = append(rs, []string{d.Function, d.Type, evOpt(d.LeadTimeMin, 1), evOpt(d.ExpectedFailedRequests, 2), evOpt(d.DetectProbability, 3)})
 		}
 		mdTable(&b, []string{"Function", "Type", "Lead time min", "Failed requests/release", "Detect probability"}, rs)
 	case ev.Score.DeploySafety.Computed:
@@ -426,6 +426,14 @@ func evQuantity(x float64) string {
 }
 
 // evNum formats x with at most prec decimals, trailing zeros dropped.
+// evOpt prints a figure that may not be computed (nil) as "not computed".
+func evOpt(x *float64, prec int) string {
+	if x == nil {
+		return "not computed"
+	}
+	return evNum(*x, prec)
+}
+
 func evNum(x float64, prec int) string {
 	if math.IsNaN(x) {
 		return "n/a"

@@ -237,7 +237,12 @@ func (m *Model) appPercentiles(fns []FunctionResult) (p50, p95, p99 float64) {
 	if memo {
 		k := m.appKey
 		for i := range m.fns {
-			k[i] = uint64(m.fns[i].cur)
+			// Functions outside the latency mixture (asynchronous or
+			// without traffic) do not change it.
+			k[i] = math.MaxUint64
+			if fm := &m.fns[i]; fm.has && !fm.async {
+				k[i] = uint64(fm.cur)
+			}
 		}
 		k[len(m.fns)] = fbits(m.poolBlock[offPeak])
 		k[len(m.fns)+1] = fbits(m.poolBlock[peak])
@@ -265,6 +270,12 @@ func (m *Model) appPercentiles(fns []FunctionResult) (p50, p95, p99 float64) {
 		}
 		fr := &fns[i]
 		m.parts[i] = [4]float64{sw, fr.P50MS, fr.P95MS, fr.P99MS}
+	}
+	total := prune(m.comps)
+	for i := range m.parts {
+		if m.parts[i][0] < minShare*total {
+			m.parts[i][0] = 0
+		}
 	}
 	p50, p95, p99 = mixtureQuantiles(m.comps, m.parts)
 	if memo {
@@ -459,6 +470,7 @@ func (fm *fnModel) results(fr *FunctionResult, cs []comp, poolBlock [2]float64) 
 		cs[cDelayed].shift, cs[cDelayed].mu, cs[cDelayed].sigma = asyncRetryDelayMS, ev.mu, ev.sigma
 		cs[cDelayed].capMS = asyncRetryDelayMS + ev.timeoutMS
 	}
+	prune(cs)
 	for k := range cs {
 		if cs[k].w > 0 {
 			cs[k].finish()

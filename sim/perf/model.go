@@ -82,9 +82,9 @@ type Model struct {
 // of (nfunctions + 2) words and 24 bytes each. memoHint entries are
 // allocated at Compile.
 const (
-	memoBudget   = 1 << 15
+	memoBudget   = 1 << 13
 	minFnMemo    = 1 << 8
-	appMemoLimit = 1 << 16
+	appMemoLimit = 1 << 15
 	// poolMemoLimit: pool loads and their blocking, 3 words and 16 bytes.
 	poolMemoLimit = 1 << 14
 	memoHint      = 64

@@ -1,2 +1,0 @@
-package perf
-func setCold(m *Model, c bool) { m.noMemo = c }
