@@ -3,6 +3,7 @@ package genome
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 
 	"github.com/evoarch/evoarch/genome/cfn"
@@ -411,15 +412,16 @@ func (e *editor) tls(i int) {
 		e.set(a.policy, []string{"PolicyDocument", "Statement"}, append(list, stmt))
 		return
 	}
-	if len(a.statements.List) == 1 {
-		e.delResource(a.policy, typeBucketPolicy)
-		return
-	}
+	// Off: every TLS-only deny goes (the simulator counts any of them).
 	list := make([]any, 0, len(a.statements.List))
 	for k, s := range a.statements.List {
-		if k != a.tlsIndex {
+		if !slices.Contains(a.tlsIndexes, k) {
 			list = append(list, plain(s))
 		}
+	}
+	if len(list) == 0 {
+		e.delResource(a.policy, typeBucketPolicy)
+		return
 	}
 	e.set(a.policy, []string{"PolicyDocument", "Statement"}, list)
 }
@@ -440,6 +442,13 @@ func (e *editor) deployment(i int) {
 		return
 	}
 	a := gene.aux
+	if hasType && e.val(ti) == nil {
+		// No DeploymentPreference: alarms and hooks are moot (Active).
+		if a.dpPresent {
+			e.del(id, []string{"DeploymentPreference"})
+		}
+		return
+	}
 	var alarmList []any
 	if hasAlarms && e.changed(ai) {
 		alarmList = e.alarms(ai)
@@ -569,8 +578,8 @@ func (e *editor) api(i int) {
 		props := cfn.Obj{}
 		if p := r.Raw.Get("Properties"); p != nil && p.Kind == cfn.Map {
 			for _, k := range p.Keys {
-				if k == "CacheClusterEnabled" || k == "CacheClusterSize" {
-					continue
+				if k == "CacheClusterEnabled" || k == "CacheClusterSize" || k == "MethodSettings" {
+					continue // the cache gene's (Derive: a switchable API has no other MethodSettings)
 				}
 				props = append(props, cfn.Field{Key: k, Value: plain(p.Fields[k])})
 			}
@@ -580,7 +589,8 @@ func (e *editor) api(i int) {
 			props = append(props, cfn.Field{Key: "StageName", Value: "Prod"})
 		}
 		if cache != nil {
-			props = append(props, cfn.Field{Key: "CacheClusterEnabled", Value: true}, cfn.Field{Key: "CacheClusterSize", Value: cache})
+			props = append(props, cfn.Field{Key: "CacheClusterEnabled", Value: true}, cfn.Field{Key: "CacheClusterSize", Value: cache},
+				cfn.Field{Key: "MethodSettings", Value: []any{cacheMethodSetting()}})
 		}
 		res := cfn.Obj{}
 		for _, k := range r.Raw.Keys {
@@ -607,10 +617,92 @@ func (e *editor) api(i int) {
 		if e.ownProp(id, "CacheClusterSize") != nil {
 			e.del(id, []string{"CacheClusterSize"})
 		}
+		e.cacheSettings(id, false)
 		return
 	}
 	e.set(id, []string{"CacheClusterEnabled"}, true)
 	e.set(id, []string{"CacheClusterSize"}, cache)
+	e.cacheSettings(id, true)
+}
+
+// cacheSettings makes a REST API's MethodSettings cache every method with
+// the cache data encrypted (on), or removes what it wrote (off). The cache
+// caches nothing unless MethodSettings set CachingEnabled, and
+// api-gw-cache-enabled-and-encrypted also asks for CacheDataEncrypted
+// (aws-facts.md section 4): on, the entry for every method (ResourcePath
+// "/*", HttpMethod "*") gets both set to true, and is added when the list
+// has none; off, both keys leave that entry, and the entry leaves the list
+// when nothing else is left in it. Entries for other methods are the
+// template's own and stay.
+func (e *editor) cacheSettings(id string, on bool) {
+	ms := e.ownProp(id, "MethodSettings")
+	if ms == nil || ms.Kind == cfn.Null {
+		if on {
+			e.set(id, []string{"MethodSettings"}, []any{cacheMethodSetting()})
+		}
+		return
+	}
+	if ms.Kind != cfn.List || intrinsic(ms) {
+		return // Derive skips the cache gene of such an API
+	}
+	if on {
+		found := false
+		for k, entry := range ms.List {
+			if !CacheMethodSetting(entry) {
+				continue
+			}
+			found = true
+			for _, key := range []string{"CachingEnabled", "CacheDataEncrypted"} {
+				if b, ok := entry.Get(key).Truth(); !ok || !b {
+					e.set(id, []string{"MethodSettings", strconv.Itoa(k), key}, true)
+				}
+			}
+		}
+		if !found {
+			list := make([]any, 0, len(ms.List)+1)
+			for _, entry := range ms.List {
+				list = append(list, plain(entry))
+			}
+			e.set(id, []string{"MethodSettings"}, append(list, cacheMethodSetting()))
+		}
+		return
+	}
+	// Off. An entry that keeps other settings loses the two keys in place;
+	// one left with only ResourcePath and HttpMethod leaves the list, which
+	// is then written whole (list elements are not deleted one by one).
+	list := make([]any, 0, len(ms.List))
+	var keyDels []cfn.Edit
+	drop := false
+	for k, entry := range ms.List {
+		if !CacheMethodSetting(entry) {
+			list = append(list, plain(entry))
+			continue
+		}
+		left := 0
+		for _, key := range entry.Keys {
+			switch key {
+			case "ResourcePath", "HttpMethod":
+			case "CachingEnabled", "CacheDataEncrypted":
+				keyDels = append(keyDels, cfn.Edit{Resource: id, Path: []string{"MethodSettings", strconv.Itoa(k), key}, Delete: true})
+			default:
+				left++
+			}
+		}
+		if left == 0 {
+			drop = true
+			continue
+		}
+		o, _ := plain(entry).(cfn.Obj) // a map: CacheMethodSetting
+		list = append(list, objWithout(objWithout(o, "CachingEnabled"), "CacheDataEncrypted"))
+	}
+	switch {
+	case !drop:
+		e.edits = append(e.edits, keyDels...)
+	case len(list) == 0:
+		e.del(id, []string{"MethodSettings"})
+	default:
+		e.set(id, []string{"MethodSettings"}, list)
+	}
 }
 
 // ownProp returns a property as the resource itself writes it (no Globals).
@@ -632,7 +724,7 @@ func (e *editor) set(id string, path []string, v any) {
 		cur := r.Raw.Get("Properties")
 		for k < len(path)-1 {
 			next := cur.Get(path[k])
-			if next == nil || next.Kind != cfn.Map || intrinsic(next) {
+			if next == nil || (next.Kind != cfn.Map && next.Kind != cfn.List) || intrinsic(next) {
 				break
 			}
 			cur = next

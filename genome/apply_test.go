@@ -247,6 +247,8 @@ func FuzzApply(f *testing.F) {
 	}
 	f.Add([]byte(samHead+"  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      AutoPublishAlias: live\n      MemorySize: 333\n"), []byte{9, 9, 9})
 	f.Add([]byte(`{"Resources": {"B": {"Type": "AWS::S3::Bucket"}, "T": {"Type": "AWS::DynamoDB::Table"}}}`), []byte{0, 1})
+	f.Add([]byte(samHead+"  A:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: p\n      CacheClusterEnabled: true\n"+
+		"      MethodSettings:\n        - {ResourcePath: /*, HttpMethod: '*', CachingEnabled: true, LoggingLevel: INFO}\n        - {ResourcePath: /x, HttpMethod: GET}\n"), []byte{0, 2})
 	f.Fuzz(func(t *testing.T, src, pick []byte) {
 		tp, err := cfn.Parse("fuzz.yaml", src)
 		if err != nil {

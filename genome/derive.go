@@ -52,7 +52,7 @@ type aux struct {
 	// S3 TLS-only policy: the policy that holds (or would hold) the statement.
 	policy     string
 	statements *cfn.Value // the policy's Statement list
-	tlsIndex   int        // index of the TLS statement in statements, -1 if none
+	tlsIndexes []int      // indexes of the TLS-only denies in statements
 
 	// APIs.
 	implicit bool
@@ -509,13 +509,23 @@ func (d *deriver) deployment(r *cfn.Resource, alias string, aliasOK bool) {
 	}
 	base := aux{alias: alias, dpPresent: dp != nil, sam: true, hook: d.hook}
 
-	// Type: the 9 predefined types plus the template's own; a function with
-	// an alias and no DeploymentPreference shifts all at once.
-	typ := "AllAtOnce"
+	// Type: the 9 predefined types plus the template's own. A function with
+	// an alias and no DeploymentPreference has no CodeDeploy deployment at
+	// all: its value is nil ("none"), first in the domain, which holds nil
+	// only then. A function that has a DeploymentPreference is not offered
+	// nil: removing CodeDeploy would pass the AllAtOnce rule by making it
+	// not applicable, a step no architect takes for safety.
+	typ := ""
 	typeOK := true
 	if dp != nil {
 		t, ok, err := d.textProp(r, "DeploymentPreference", "Type")
 		switch {
+		case errors.Is(err, errUnresolved):
+			// The simulator reads an unresolvable Type as no deployment
+			// (sim/infra.Baseline, as the compliance rules read it): say so.
+			d.skip(id, "DeploymentPreference.Type", "the value is an intrinsic function evoarch cannot resolve; "+
+				"the simulator reads the function as having no deployment preference")
+			typeOK = false
 		case !d.check(r, "DeploymentPreference.Type", err):
 			typeOK = false
 		case !ok:
@@ -529,7 +539,17 @@ func (d *deriver) deployment(r *cfn.Resource, alias string, aliasOK bool) {
 		}
 	}
 	if typeOK {
-		vals, cur := strDomain(deployTypes, typ)
+		var vals []any
+		cur := 0
+		if dp == nil {
+			vals = make([]any, 0, len(deployTypes)+1)
+			vals = append(vals, nil)
+			for _, v := range deployTypes {
+				vals = append(vals, v)
+			}
+		} else {
+			vals, cur = strDomain(deployTypes, typ)
+		}
 		a := base
 		a.path = []string{"DeploymentPreference", "Type"}
 		a.present = dp != nil
@@ -621,20 +641,23 @@ func (d *deriver) table(r *cfn.Resource) {
 		return
 	}
 	// BillingMode: CloudFormation's default is PROVISIONED (AWS::DynamoDB::Table
-	// docs); a SimpleTable without ProvisionedThroughput is PAY_PER_REQUEST
-	// (aws-facts.md §6).
+	// docs), which needs ProvisionedThroughput: a table with neither cannot be
+	// provisioned and is on demand, as the simulator reads it
+	// (sim/infra.Baseline). A SimpleTable without ProvisionedThroughput is
+	// PAY_PER_REQUEST (aws-facts.md §6).
 	mode := "PROVISIONED"
 	modeOK := ptOK
-	if simple {
-		if pt == nil {
-			mode = "PAY_PER_REQUEST"
+	if pt == nil {
+		mode = "PAY_PER_REQUEST"
+	}
+	if !simple { // a SimpleTable has no BillingMode property
+		if m, ok, err := d.textProp(r, "BillingMode"); d.check(r, "BillingMode", err) {
+			if ok {
+				mode = m
+			}
+		} else {
+			modeOK = false
 		}
-	} else if m, ok, err := d.textProp(r, "BillingMode"); d.check(r, "BillingMode", err) {
-		if ok {
-			mode = m
-		}
-	} else {
-		modeOK = false
 	}
 	if d.err != nil {
 		return
@@ -864,11 +887,13 @@ func (d *deriver) bucket(r *cfn.Resource) {
 // bpaFlags are the four Block Public Access flags (aws-facts.md §4 S3).
 var bpaFlags = []string{"BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets"}
 
-// tlsOnly finds the bucket's policy and its aws:SecureTransport deny.
+// tlsOnly finds the bucket's policy and its TLS-only denies, read as the
+// simulator reads them (PolicyNamesBucket, TLSDenyStatement).
 func (d *deriver) tlsOnly(r *cfn.Resource) {
-	a := &aux{tlsIndex: -1}
+	a := &aux{}
+	name, _ := r.Prop("BucketName").Text()
 	for _, p := range d.t.ByType(typeBucketPolicy) {
-		if !refersTo(p.Prop("Bucket"), r.ID) {
+		if !PolicyNamesBucket(p.Prop("Bucket"), r.ID, name) {
 			continue
 		}
 		if a.policy != "" {
@@ -883,31 +908,17 @@ func (d *deriver) tlsOnly(r *cfn.Resource) {
 		}
 		a.statements = st
 		for i, s := range st.List {
-			if isTLSDeny(s) {
-				a.tlsIndex = i
-				break
+			if TLSDenyStatement(s) {
+				a.tlsIndexes = append(a.tlsIndexes, i)
 			}
 		}
 	}
 	cur := 0
-	if a.tlsIndex >= 0 {
+	if len(a.tlsIndexes) > 0 {
 		cur = 1
 	}
 	a.present = a.policy != ""
 	d.add(r.ID, r.Type, "TLSOnlyPolicy", Switch, TLSOnly, []any{false, true}, cur, false, a)
-}
-
-// isTLSDeny reports whether a policy statement denies requests without TLS
-// (aws-facts.md §4 s3-bucket-ssl-requests-only).
-func isTLSDeny(s *cfn.Value) bool {
-	if e, _ := s.Get("Effect").Text(); e != "Deny" {
-		return false
-	}
-	v := s.Get("Condition", "Bool", "aws:SecureTransport")
-	if b, ok := v.Truth(); ok {
-		return !b
-	}
-	return false
 }
 
 // apiSwitchProps are the properties an API may have for its type to switch
@@ -931,6 +942,9 @@ func (d *deriver) declaredAPI(r *cfn.Resource) {
 			// The CacheClusterSize gene owns these: Apply drops them
 			// when the API becomes an HTTP API (no cache there).
 			continue
+		}
+		if rest && k == "MethodSettings" && ownedMethodSettings(r.Properties.Fields[k]) && !d.inGlobals(r, k) {
+			continue // the cache gene's own entry, dropped alike
 		}
 		if !apiSwitchProps[k] {
 			reason = fmt.Sprintf("the API sets %s, which the other API type does not take alike", k)
@@ -982,9 +996,19 @@ func (d *deriver) declaredAPI(r *cfn.Resource) {
 	if !rest && !switchable {
 		return
 	}
-	// CacheClusterSize (REST only): nil, or the cache sizes.
+	// CacheClusterSize (REST only): nil, or the cache sizes. Apply writes
+	// the cache's MethodSettings entry beside it, so it needs a plain list
+	// of the API's own.
 	size := ""
 	if rest {
+		switch ms := r.Prop("MethodSettings"); {
+		case d.inGlobals(r, "MethodSettings"):
+			d.skip(r.ID, "CacheClusterSize", "MethodSettings is set in Globals: SAM appends the API's own list to it, so the cache's method settings cannot be written")
+			return
+		case ms != nil && ms.Kind != cfn.Null && (intrinsic(ms) || ms.Kind != cfn.List):
+			d.skip(r.ID, "CacheClusterSize", "MethodSettings is not a plain list: the cache's method settings cannot be merged into it")
+			return
+		}
 		en, _, err := d.boolProp(r, "CacheClusterEnabled")
 		if !d.check(r, "CacheClusterSize", err) {
 			return

@@ -11,8 +11,9 @@ import (
 type Kind string
 
 // Gene kinds. JSON values are numbers for Number genes, strings for Choice
-// genes and booleans for Switch genes (INTERFACE.md); a Number gene may also
-// hold nil, meaning "not set" (no reserved concurrency, no cache).
+// genes and booleans for Switch genes (INTERFACE.md); a Number or Choice gene
+// may also hold nil, meaning "not set" (no reserved concurrency, no cache, no
+// DeploymentPreference).
 const (
 	Number Kind = "number"
 	Choice Kind = "choice"
@@ -32,7 +33,7 @@ const (
 	Reserved     Attr = "lambda.reserved"    // ReservedConcurrentExecutions: nil | count
 	Provisioned  Attr = "lambda.provisioned" // ProvisionedConcurrencyConfig.ProvisionedConcurrentExecutions: nil | count
 	Runtime      Attr = "lambda.runtime"     // Runtime: runtime ids of the same language family
-	DeployType   Attr = "lambda.deploy"      // DeploymentPreference.Type: the 9 predefined types (and the template's own)
+	DeployType   Attr = "lambda.deploy"      // DeploymentPreference.Type: nil (no DeploymentPreference; only for a function without one) | the 9 predefined types (and the template's own)
 	DeployAlarms Attr = "lambda.alarms"      // DeploymentPreference.Alarms: "none" | "errors" | "errors+latency"
 	PreTraffic   Attr = "lambda.pretraffic"  // DeploymentPreference.Hooks.PreTraffic: bool
 	DLQ          Attr = "lambda.dlq"         // DeadLetterQueue: bool

@@ -42,13 +42,15 @@ func TestGlobalsAndApplyRegressions(t *testing.T) {
 			src:    samHead + fn("      Architectures: [x86_64]\n"),
 			set:    map[string]any{"Fn.Architectures": "arm64"},
 			output: []string{`Architectures: [arm64]`}},
+		// Without BillingMode and ProvisionedThroughput the table is on
+		// demand (the simulator's reading): capacity needs PROVISIONED.
 		{name: "read capacity of a table without ProvisionedThroughput",
 			src:    samHead + "  T:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      KeySchema: []\n",
-			set:    map[string]any{"T.ProvisionedThroughput.ReadCapacityUnits": "100"},
+			set:    map[string]any{"T.BillingMode": "PROVISIONED", "T.ProvisionedThroughput.ReadCapacityUnits": "100"},
 			output: []string{"ProvisionedThroughput:\n        ReadCapacityUnits: 100\n        WriteCapacityUnits: 5\n"}},
 		{name: "both capacities of a table without ProvisionedThroughput",
 			src:    samHead + "  T:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      KeySchema: []\n",
-			set:    map[string]any{"T.ProvisionedThroughput.ReadCapacityUnits": "100", "T.ProvisionedThroughput.WriteCapacityUnits": "250"},
+			set:    map[string]any{"T.BillingMode": "PROVISIONED", "T.ProvisionedThroughput.ReadCapacityUnits": "100", "T.ProvisionedThroughput.WriteCapacityUnits": "250"},
 			output: []string{"ProvisionedThroughput:\n        ReadCapacityUnits: 100\n        WriteCapacityUnits: 250\n"}},
 		{name: "HTTP API to a cached REST API and back",
 			src:    samHead + httpFn + "  Http:\n    Type: AWS::Serverless::HttpApi\n",

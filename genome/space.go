@@ -121,7 +121,8 @@ func abs(x int) int {
 // Active reports whether gene i matters in g. A gene is inactive when
 // another gene makes it moot: capacity and auto scaling on an on-demand
 // table, versioning when replication forces it on, the cache of an API that
-// is HTTP. Two genomes that differ only in inactive genes give the same
+// is HTTP, deployment alarms and hooks without a DeploymentPreference (Type
+// nil). Two genomes that differ only in inactive genes give the same
 // template.
 func (sp *Space) Active(g Genome, i int) bool {
 	gene := &sp.Genes[i]
@@ -137,6 +138,10 @@ func (sp *Space) Active(g Genome, i int) bool {
 	case CacheSize:
 		if j, ok := sp.sibling(i, APIType); ok && sp.Value(g, j) == "HTTP" {
 			return false
+		}
+	case DeployAlarms, PreTraffic:
+		if j, ok := sp.sibling(i, DeployType); ok && sp.Value(g, j) == nil {
+			return false // no DeploymentPreference to hold them
 		}
 	}
 	return true

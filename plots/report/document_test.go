@@ -162,3 +162,11 @@ func TestConstraintNote(t *testing.T) {
 		}
 	}
 }
+
+func TestGain(t *testing.T) {
+	for v, want := range map[float64]string{0.3: "+0.300", 0.00004: "+4e-05", 0.0002: "+0.0002", -0.0001: "-0.0001", 0: "+0.000"} {
+		if got := signed(v, gain); got != want {
+			t.Errorf("signed(%g, gain) = %q, want %q", v, got, want)
+		}
+	}
+}

@@ -73,6 +73,15 @@ func usd(v float64) string { return fmt.Sprintf("$%.2f", v) }
 // fit prints a fitness value: three decimals everywhere, so rows align.
 func fit(v float64) string { return fmt.Sprintf("%.3f", v) }
 
+// gain prints a fitness gain: as fit does, with two significant digits
+// when it would round to 0.000.
+func gain(v float64) string {
+	if a := math.Abs(v); a > 0 && a < 0.0005 {
+		return fmt.Sprintf("%.2g", v)
+	}
+	return fit(v)
+}
+
 func signed(v float64, f func(float64) string) string {
 	if v >= 0 {
 		return "+" + f(v)
@@ -145,7 +154,7 @@ func newView(r *Run) *view {
 		if s.Bundled {
 			label += " (bundled: no smaller step improves)"
 		}
-		v.Roadmap = append(v.Roadmap, [4]string{ver, label, changesText(s.Changes), fmt.Sprintf("%s (%s)", fit(s.Fitness), signed(s.Delta, fit))})
+		v.Roadmap = append(v.Roadmap, [4]string{ver, label, changesText(s.Changes), fmt.Sprintf("%s (%s)", fit(s.Fitness), signed(s.Delta, gain))})
 	}
 	for _, name := range scoreOrder {
 		b, okb := r.Baseline.Score[name]

@@ -3,6 +3,7 @@ package infra
 import (
 	"strings"
 
+	"github.com/evoarch/evoarch/genome"
 	"github.com/evoarch/evoarch/genome/cfn"
 )
 
@@ -216,7 +217,11 @@ func (b *builder) restSettings(a *API, p *cfn.Value) {
 		if ll := text(ms.Get("LoggingLevel")); ll == "ERROR" || ll == "INFO" {
 			a.ExecutionLogging = true
 		}
-		if truth(ms.Get("CacheDataEncrypted")) {
+		// A method's cache is encrypted when the method caches at all
+		// (CachingEnabled) with CacheDataEncrypted (aws-facts.md section 4,
+		// api-gw-cache-enabled-and-encrypted): the reading genome's cache
+		// gene writes and sim/compliance's facts use.
+		if genome.CachesEncrypted(ms) {
 			a.CacheEncrypted = true
 		}
 	}
@@ -308,6 +313,14 @@ func (b *builder) function(r *cfn.Resource) {
 			enabled = e
 		}
 		if enabled {
+			// A Type that is an intrinsic function evoarch cannot resolve
+			// (Fn::If, Fn::Sub, Fn::FindInMap, a Ref to a parameter without
+			// a Default; cfn resolves a Ref to one with a Default) reads as
+			// "", DeployNone: modeled as no CodeDeploy deployment, as
+			// sim/compliance reads the template (its codedeploy rules are
+			// then NOT_APPLICABLE), so that check and evaluate agree. It is
+			// not silent: genome.Derive skips the function's Type gene with
+			// a reason that says so. Alarms and hooks are read as written.
 			name := text(dp.Get("Type"))
 			f.Deploy = ParseDeploy(name)
 			if f.Deploy == DeployCustom {
@@ -504,17 +517,18 @@ func (b *builder) bucket(r *cfn.Resource) {
 		bk.PublicReadACL, bk.PublicWriteACL = true, true
 	}
 	bk.Website = r.Prop("WebsiteConfiguration") != nil
+	// The bucket's policies and their TLS-only denies, read as genome's
+	// TLSOnlyPolicy gene reads them (one predicate for both).
 	name := text(r.Prop("BucketName"))
 	for _, p := range b.t.ByType(typeBucketPolicy) {
-		if !policyFor(p.Prop("Bucket"), r.ID, name) {
+		if !genome.PolicyNamesBucket(p.Prop("Bucket"), r.ID, name) {
 			continue
 		}
 		for _, s := range list(p.Prop("PolicyDocument", "Statement")) {
-			effect := text(s.Get("Effect"))
-			if effect == "Deny" && publicPrincipal(s.Get("Principal")) && denyInsecure(s.Get("Condition")) && allActions(s.Get("Action")) {
+			if genome.TLSDenyStatement(s) {
 				bk.TLSOnly = true
 			}
-			if effect != "Allow" || !publicPrincipal(s.Get("Principal")) || s.Get("Condition") != nil {
+			if text(s.Get("Effect")) != "Allow" || !genome.PublicPrincipal(s.Get("Principal")) || s.Get("Condition") != nil {
 				continue
 			}
 			for _, a := range list(s.Get("Action")) {
@@ -529,62 +543,6 @@ func (b *builder) bucket(r *cfn.Resource) {
 		}
 	}
 	b.st.Buckets = append(b.st.Buckets, bk)
-}
-
-// policyFor reports whether a bucket policy's Bucket names the bucket: by
-// Ref, Fn::GetAtt or Fn::Sub, or literally by its BucketName (or, without a
-// BucketName, by its logical ID).
-func policyFor(bucket *cfn.Value, id, name string) bool {
-	if refersTo(bucket, id) {
-		return true
-	}
-	if bucket == nil || bucket.Kind != cfn.String {
-		return false
-	}
-	if name != "" {
-		return bucket.Str == name
-	}
-	return bucket.Str == id
-}
-
-// allActions reports an Action of "s3:*" or "*": the TLS-only deny must
-// cover every request (the statement the Guard rule looks for, aws-facts.md
-// section 4, s3-bucket-ssl-requests-only).
-func allActions(v *cfn.Value) bool {
-	for _, a := range list(v) {
-		if s := text(a); s == "*" || strings.EqualFold(s, "s3:*") {
-			return true
-		}
-	}
-	return false
-}
-
-// denyInsecure reports whether a Deny statement's condition is
-// Bool aws:SecureTransport false (aws-facts.md section 4, s3-bucket-ssl-requests-only).
-func denyInsecure(c *cfn.Value) bool {
-	v := c.Get("Bool", "aws:SecureTransport")
-	if v == nil {
-		return false
-	}
-	for _, e := range list(v) {
-		if b, ok := e.Truth(); ok && !b {
-			return true
-		}
-	}
-	return false
-}
-
-// publicPrincipal reports whether a policy principal is everyone.
-func publicPrincipal(p *cfn.Value) bool {
-	if text(p) == "*" {
-		return true
-	}
-	for _, e := range list(p.Get("AWS")) {
-		if text(e) == "*" {
-			return true
-		}
-	}
-	return false
 }
 
 // links resolves alarm -> function references once all functions exist.

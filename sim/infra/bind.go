@@ -78,6 +78,10 @@ type binding struct {
 	// State.Alarms), and how many entries of the list as written it keeps.
 	alarms   [][]int
 	declared []int
+	// encOff, for the CacheSize gene: whether the API's MethodSettings
+	// still cache encrypted when the gene turns the cache off (an entry
+	// for some method other than the gene's "/*" "*" one does).
+	encOff bool
 }
 
 // Binder applies genomes of one Space to copies of one baseline State.
@@ -131,8 +135,11 @@ func Bind(sp *genome.Space, base *State) (*Binder, error) {
 				bd.group = append(bd.group, j)
 			}
 		}
-		if g.Attr == genome.DeployAlarms {
+		switch g.Attr {
+		case genome.DeployAlarms:
 			bd.alarms, bd.declared = keptAlarms(sp, base, g, bd.num)
+		case genome.CacheSize:
+			bd.encOff = encryptedWithoutGene(sp, g.Resource)
 		}
 		b.bindings[i] = bd
 	}
@@ -192,6 +199,23 @@ func keptAlarms(sp *genome.Space, base *State, g *genome.Gene, levels []float64)
 	return alarms, declared
 }
 
+// encryptedWithoutGene reports whether API id's own MethodSettings cache
+// some method encrypted besides the "/*" "*" entry genome's cache gene
+// writes and clears (genome.CacheMethodSetting): what the API's
+// CacheEncrypted reads once the gene has turned the cache off.
+func encryptedWithoutGene(sp *genome.Space, id string) bool {
+	r := sp.Template.Resource(id)
+	if r == nil {
+		return false
+	}
+	for _, ms := range list(r.Prop("MethodSettings")) {
+		if !genome.CacheMethodSetting(ms) && genome.CachesEncrypted(ms) {
+			return true
+		}
+	}
+	return false
+}
+
 // Base returns the baseline State (do not modify it).
 func (b *Binder) Base() *State { return b.base }
 
@@ -226,6 +250,8 @@ func decode(a genome.Attr, v any) (float64, string, error) {
 			return None, "", nil
 		case genome.Provisioned, genome.CacheSize:
 			return 0, "", nil
+		case genome.DeployType:
+			return float64(DeployNone), "", nil // no DeploymentPreference
 		}
 	case bool:
 		if x {
@@ -324,12 +350,14 @@ func (b *Binder) Apply(dst *State, g genome.Genome) {
 		case 'b':
 			setBucket(&dst.Buckets[bd.res], bd.attr, v)
 		case 'a':
-			setAPI(&dst.APIs[bd.res], bd.attr, v)
+			setAPI(&dst.APIs[bd.res], bd.attr, v, bd.encOff)
 		}
 	}
 	// Dependent settings, as genome.Apply writes them: replication needs
 	// versioning on the source (aws-facts.md 1.4); HTTP APIs have no cache
-	// (aws-facts.md section 6).
+	// (aws-facts.md section 6); a function without DeploymentPreference has
+	// neither its alarms nor its hooks (genome.Space.Active: they are moot,
+	// and Apply writes or keeps none).
 	for i := range dst.Buckets {
 		if dst.Buckets[i].Replication {
 			dst.Buckets[i].Versioning = true
@@ -337,8 +365,17 @@ func (b *Binder) Apply(dst *State, g genome.Genome) {
 	}
 	for i := range dst.APIs {
 		if !dst.APIs[i].REST {
-			dst.APIs[i].CacheGB = 0
+			dst.APIs[i].CacheGB, dst.APIs[i].CacheEncrypted = 0, false
 		}
+	}
+	for i := range b.bindings {
+		bd := &b.bindings[i]
+		if bd.attr != genome.DeployType || Deploy(bd.num[g[i]]) != DeployNone || b.atCurrent(bd.group, g) {
+			continue
+		}
+		f := &dst.Functions[bd.res]
+		f.DeployName, f.AlarmLevel, f.Alarms, f.DeclaredAlarms = "", 0, nil, 0
+		f.PreTraffic, f.PostTraffic = false, false
 	}
 }
 
@@ -420,14 +457,17 @@ func setBucket(b *Bucket, a genome.Attr, v float64) {
 	}
 }
 
-func setAPI(a *API, at genome.Attr, v float64) {
+// setAPI sets one API gene. encOff is the binding's encOff (CacheSize).
+func setAPI(a *API, at genome.Attr, v float64, encOff bool) {
 	switch at {
 	case genome.APIType:
 		a.REST = v != 0
 	case genome.CacheSize:
-		// genome's Apply writes CacheClusterEnabled and CacheClusterSize
-		// only: MethodSettings (CachingEnabled, CacheDataEncrypted) stay as
-		// the template has them, and so does CacheEncrypted.
+		// genome's Apply writes CacheClusterEnabled and CacheClusterSize,
+		// and MethodSettings' "/*" "*" entry with CachingEnabled and
+		// CacheDataEncrypted when the cache is on; off, it takes them out
+		// of that entry and leaves the others.
 		a.CacheGB = v
+		a.CacheEncrypted = v > 0 || encOff
 	}
 }

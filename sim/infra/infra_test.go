@@ -293,9 +293,9 @@ func TestBinderApply(t *testing.T) {
 	if bk.SSE != BucketSSEKMSBucketKey || !bk.Replication || !bk.Versioning {
 		t.Errorf("bucket genes (replication forces versioning): %+v", bk)
 	}
-	// genome's Apply writes CacheClusterEnabled and CacheClusterSize, not
-	// MethodSettings: the cache is not encrypted.
-	if api := dst.APIs[dst.APIIndex(ImplicitRestAPI)]; !api.REST || api.CacheGB != 1.6 || api.CacheEncrypted {
+	// genome's Apply writes CacheClusterEnabled, CacheClusterSize and
+	// MethodSettings caching every method encrypted.
+	if api := dst.APIs[dst.APIIndex(ImplicitRestAPI)]; !api.REST || api.CacheGB != 1.6 || !api.CacheEncrypted {
 		t.Errorf("api genes: %+v", api)
 	}
 	// The baseline is untouched.
@@ -304,7 +304,7 @@ func TestBinderApply(t *testing.T) {
 	}
 	// HTTP drops the cache.
 	b.Apply(dst, genome.Genome{0, 0, 0, 0, 0, 1, 2, 0})
-	if api := dst.APIs[dst.APIIndex(ImplicitRestAPI)]; api.REST || api.CacheGB != 0 {
+	if api := dst.APIs[dst.APIIndex(ImplicitRestAPI)]; api.REST || api.CacheGB != 0 || api.CacheEncrypted {
 		t.Errorf("HTTP API must have no cache: %+v", api)
 	}
 	if dst.Functions[dst.FunctionIndex("myFirstFunction")].Reserved != None {
@@ -313,10 +313,9 @@ func TestBinderApply(t *testing.T) {
 }
 
 // TestBinderCurrentIsTemplate: genes at the template's values leave the
-// baseline as it is (genome's Apply writes nothing for them), even where a
-// gene's value stands for several templates: AllAtOnce for a function
-// without DeploymentPreference, whose deployment the binder must keep as
-// none; and the alarms gene at "none" drops the template's own alarms, as
+// baseline as it is (genome's Apply writes nothing for them): a function
+// without DeploymentPreference keeps its deployment none (its Type gene is
+// nil); and the alarms gene at "none" drops the template's own alarms, as
 // Apply does.
 func TestBinderCurrentIsTemplate(t *testing.T) {
 	src := `
