@@ -488,6 +488,9 @@ func phrase(g *genome.Gene, a, b int) string {
 	case genome.Runtime:
 		return fmt.Sprintf("moves %s from %s to %s", r, show(from), show(to))
 	case genome.DeployType:
+		if to == nil {
+			return "removes " + r + "'s DeploymentPreference (no CodeDeploy traffic shifting)"
+		}
 		return fmt.Sprintf("deploys %s with %s", r, show(to))
 	case genome.DeployAlarms:
 		return fmt.Sprintf("sets %s's deployment alarms to %s", r, show(to))
