@@ -272,6 +272,9 @@ func (p *Plan) Summarize(m *Metrics) Summary {
 // reports, not for the search). g must come from the plan's Space.
 func (p *Plan) Report(g genome.Genome) *Evaluation {
 	e := p.NewEvaluator()
+	if e.perfM != nil {
+		e.perfM.SkipFunctionPercentiles(false) // the report lists them
+	}
 	var m Metrics
 	e.Evaluate(g, &m)
 	st := e.st

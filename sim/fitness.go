@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"math"
+
 	"github.com/evoarch/evoarch/scenarios"
 	"github.com/evoarch/evoarch/sim/infra"
 )
@@ -66,18 +68,37 @@ func half(t, x float64) float64 {
 	return t / (t + x)
 }
 
+// logHalf is the utility of an error rate x (a share, 0..1) against the
+// error budget t at which it is one half, on a logarithmic scale:
+//
+//	u(x) = 1 - ln(1 + a x) / ln(1 + a),  a = (1 - 2t) / t^2
+//
+// so that u(0) = 1, u(t) = 1/2 and u(1) = 0. Error rates span orders of
+// magnitude (availability is counted in nines), and the log scale keeps a
+// cut from 40% to 8% failed requests worth about as much as one from 0.4%
+// to 0.08%, where t / (t + x) would give the first almost nothing. A budget
+// outside (0, 1/2) falls back to half.
+func logHalf(t, x float64) float64 {
+	if !(t > 0 && t < 0.5) {
+		return half(t, x)
+	}
+	x = min(nonNeg(x), 1)
+	a := (1 - 2*t) / (t * t)
+	return clamp01(1 - math.Log1p(a*x)/math.Log1p(a))
+}
+
 // Utilities, each in [0, 1], higher is better:
 //
 //	cost          = budget / (budget + cost)               (targets.budget_usd_month)
 //	latency       = slo / (slo + p99)                      (targets.latency_slo_p99_ms)
 //	compliance    = the severity-weighted share of passing rules
-//	availability  = budget / (budget + error rate)         (targets.error_budget)
+//	availability  = logHalf(budget, error rate)            (targets.error_budget; 1/2 at the budget)
 //	deploy_safety = (F / (F + risk) + L / (L + lead)) / 2  (failed requests per release F, lead time L)
 func (f *fitnessParams) utilities(o *Objectives, u *[nObjectives]float64) {
 	u[objCost] = half(f.budget, o.CostUSDMonth)
 	u[objLatency] = half(f.slo, o.LatencyP99MS)
 	u[objCompliance] = clamp01(o.Compliance)
-	u[objAvailability] = half(f.errBudget, o.ErrorRate)
+	u[objAvailability] = logHalf(f.errBudget, o.ErrorRate)
 	u[objDeploySafety] = (half(f.failed, o.DeployRisk) + half(f.lead, o.LeadTimeMin)) / 2
 }
 

@@ -152,6 +152,9 @@ func (p *Plan) NewEvaluator() *Evaluator {
 	if p.computed.Latency {
 		// Compile succeeded on the same inputs in Plan.Compile.
 		if m, err := perf.Compile(p.base, p.sc); err == nil {
+			// The search reads the application's percentiles only;
+			// Report turns the functions' back on.
+			m.SkipFunctionPercentiles(true)
 			e.perfM, e.perfR = m, m.NewResult()
 		}
 	}

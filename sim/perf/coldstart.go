@@ -175,10 +175,20 @@ func coldRate(n, lambda, durMS, lifeMS float64) float64 {
 	lg, _ := math.Lgamma(kLo + 1)
 	p := math.Exp(kLo*math.Log(n) - n - lg) // P(K = kLo)
 	below := poissonCDF(kLo-1, n)           // P(K <= k-1)
+	// Two shortcuts leave the sum bit for bit as the full loop's: a term
+	// whose exponent is below -746 is exactly 0 (math.Exp underflows), and
+	// once the pmf falls (k >= n) below 2^-54 of the sum, every later term
+	// (at most the pmf, which keeps falling) is under half the sum's ulp,
+	// so adding it rounds back to the sum.
 	sum := 0.0
 	for k := kLo; k <= kHi; k++ {
-		sum += p * math.Exp(-m*(1-min(below, 1)))
+		if e := m * (1 - min(below, 1)); e < 746 {
+			sum += p * math.Exp(-e)
+		}
 		below += p
+		if k >= n && p < sum*0x1p-54 {
+			break
+		}
 		p *= n / (k + 1)
 	}
 	return min(1, sum)

@@ -76,7 +76,7 @@ func (m *Model) Eval(st *infra.State, out *Result) {
 	app.ErrorRate = errRate / totalRate
 	app.Availability = 1 - app.ErrorRate
 	if m.userRate > 0 {
-		app.P50MS, app.P95MS, app.P99MS = m.appPercentiles(out.Functions)
+		app.P50MS, app.P95MS, app.P99MS = m.appPercentiles()
 	}
 }
 
@@ -174,7 +174,7 @@ func (m *Model) stage1(fm *fnModel, f *infra.Function) {
 	}
 	id, h, ok := fm.memo.find(k)
 	if ok {
-		e := &fm.ents[id]
+		e := fm.ents.at(id)
 		*ev = e.ev
 		fm.cur = id
 		return
@@ -182,11 +182,11 @@ func (m *Model) stage1(fm *fnModel, f *infra.Function) {
 	fm.evalStage1(f, m.tables)
 	id, reset := fm.memo.add(k, h)
 	if reset {
-		fm.ents = fm.ents[:0]
+		fm.ents.reset()
 		m.app.clear()
 		m.appVals = m.appVals[:0]
 	}
-	fm.ents = append(fm.ents, fnEntry{ev: *ev})
+	fm.ents.push(fnEntry{ev: *ev})
 	fm.cur = id
 }
 
@@ -209,29 +209,34 @@ func (fm *fnModel) evalStage1(f *infra.Function, tables []tableModel) {
 // shared-pool blocking (or the function has its own reservation).
 func (m *Model) stage2(i int, fr *FunctionResult) {
 	fm := &m.fns[i]
+	pct := !m.noFnPct
 	if fm.cur < 0 {
-		fm.results(fr, m.comps[i*nComp:(i+1)*nComp], m.poolBlock)
+		fm.results(fr, m.comps[i*nComp:(i+1)*nComp], m.poolBlock, pct)
 		return
 	}
-	e := &fm.ents[fm.cur]
+	e := fm.ents.at(fm.cur)
 	pool := m.poolBlock
 	if fm.ev.cap >= 0 || !fm.has {
 		pool = [2]float64{} // not read: one entry serves every pool
 	}
-	if e.done && e.pool == pool {
+	if e.done && e.pool == pool && (e.pct || !pct) {
 		*fr = e.fr
+		if !pct {
+			fr.P50MS, fr.P95MS, fr.P99MS = 0, 0, 0
+		}
 		fm.ev.throttle = e.throttle
 		return
 	}
-	fm.results(fr, e.comps[:], m.poolBlock)
-	e.done, e.pool, e.fr, e.throttle = true, pool, *fr, fm.ev.throttle
+	fm.results(fr, e.comps[:], m.poolBlock, pct)
+	e.done, e.pct, e.pool, e.fr, e.throttle = true, pct, pool, *fr, fm.ev.throttle
 }
 
 // appPercentiles returns the application's p50, p95 and p99: the
-// synchronous functions' components weighted by their request rates (each
-// quantile searched between the functions' own, fns), kept under the
-// functions' memo entries and the pool's blocking.
-func (m *Model) appPercentiles(fns []FunctionResult) (p50, p95, p99 float64) {
+// synchronous functions' components weighted by their request rates, kept
+// under the functions' memo entries and the pool's blocking. The search
+// reads the components only (not the functions' own percentiles), so the
+// answer is the same whether or not those were computed.
+func (m *Model) appPercentiles() (p50, p95, p99 float64) {
 	memo := !m.noMemo
 	var h uint64
 	if memo {
@@ -261,23 +266,14 @@ func (m *Model) appPercentiles(fns []FunctionResult) (p50, p95, p99 float64) {
 		}
 		dst := m.comps[i*nComp : (i+1)*nComp]
 		if memo {
-			copy(dst, fm.ents[fm.cur].comps[:])
+			copy(dst, fm.ents.at(fm.cur).comps[:])
 		}
-		sw := 0.0
 		for k := range dst {
 			dst[k].w *= w
-			sw += max(dst[k].w, 0)
-		}
-		fr := &fns[i]
-		m.parts[i] = [4]float64{sw, fr.P50MS, fr.P95MS, fr.P99MS}
-	}
-	total := prune(m.comps)
-	for i := range m.parts {
-		if m.parts[i][0] < minShare*total {
-			m.parts[i][0] = 0
 		}
 	}
-	p50, p95, p99 = mixtureQuantiles(m.comps, m.parts)
+	prune(m.comps)
+	p50, p95, p99 = percentiles(m.comps)
 	if memo {
 		if _, reset := m.app.add(m.appKey, h); reset {
 			m.appVals = m.appVals[:0]
@@ -388,8 +384,8 @@ func (fm *fnModel) evalLoad(tables []tableModel) {
 }
 
 // results writes a function's figures and its latency components (each
-// finished) into cs.
-func (fm *fnModel) results(fr *FunctionResult, cs []comp, poolBlock [2]float64) {
+// finished) into cs; its percentiles only when pct is true (0 otherwise).
+func (fm *fnModel) results(fr *FunctionResult, cs []comp, poolBlock [2]float64, pct bool) {
 	ev := &fm.ev
 	*fr = FunctionResult{
 		MeanDurationMS: min(ev.durMS, ev.timeoutMS),
@@ -458,11 +454,12 @@ func (fm *fnModel) results(fr *FunctionResult, cs []comp, poolBlock [2]float64) 
 	// variance (Fenton-Wilkinson).
 	initLN := ev.initMS - ev.init.pkgMS
 	mean := initLN + ev.durMS
-	cmu, csig := lognormalParams(mean, math.Sqrt(ev.init.variance()+vd)/mean)
+	initVar := ev.init.variance()
+	cmu, csig := lognormalParams(mean, math.Sqrt(initVar+vd)/mean)
 	cs[cCold].shift, cs[cCold].mu, cs[cCold].sigma = ev.overMS+ev.init.pkgMS, cmu, csig
 	cs[cCold].capMS = capMS + ev.initMS
 	mean += ev.retryMS
-	cmu, csig = lognormalParams(mean, math.Sqrt(ev.init.variance()+vd+ev.retryVar)/mean)
+	cmu, csig = lognormalParams(mean, math.Sqrt(initVar+vd+ev.retryVar)/mean)
 	cs[cColdRetry].shift, cs[cColdRetry].mu, cs[cColdRetry].sigma = cs[cCold].shift, cmu, csig
 	cs[cColdRetry].capMS = cs[cCold].capMS
 	cs[cCache] = comp{w: ev.cacheHit, mu: math.Log(restCacheHitMS), capMS: math.Inf(1)}
@@ -476,7 +473,9 @@ func (fm *fnModel) results(fr *FunctionResult, cs []comp, poolBlock [2]float64) 
 			cs[k].finish()
 		}
 	}
-	fr.P50MS, fr.P95MS, fr.P99MS = percentiles(cs)
+	if pct {
+		fr.P50MS, fr.P95MS, fr.P99MS = percentiles(cs)
+	}
 }
 
 // burstThrottle is the share of peak requests throttled by the scaling

@@ -119,3 +119,32 @@ func (t *memo) clear() {
 // Key words for floats: their bits (a -0 and a 0 are different keys, which
 // costs a recomputation, never a wrong answer).
 func fbits(v float64) uint64 { return math.Float64bits(v) }
+
+// entryChunk is the number of entries a chunked store allocates at once.
+const entryChunk = 64
+
+// chunked is a store of values by id (0, 1, 2, ... in insertion order)
+// that grows by whole chunks and never moves a value: growing copies
+// nothing (a memo's entries are large and, in a wide search, mostly
+// written once), and reset keeps the chunks for reuse.
+type chunked[T any] struct {
+	chunks [][]T
+	n      int
+}
+
+// at returns the value of id (0 <= id < n).
+func (c *chunked[T]) at(id int) *T { return &c.chunks[id/entryChunk][id%entryChunk] }
+
+// push stores v under the next id and returns its place.
+func (c *chunked[T]) push(v T) *T {
+	if c.n == len(c.chunks)*entryChunk {
+		c.chunks = append(c.chunks, make([]T, entryChunk))
+	}
+	e := c.at(c.n)
+	*e = v
+	c.n++
+	return e
+}
+
+// reset forgets every value, keeping the memory.
+func (c *chunked[T]) reset() { c.n = 0 }

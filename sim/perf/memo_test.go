@@ -89,6 +89,50 @@ func TestMemoChangesNothing(t *testing.T) {
 	}
 }
 
+// TestSkipFunctionPercentiles: with the functions' percentiles skipped
+// (randomly on and off between evaluations, the memo shared), every figure
+// equals a full evaluation's bit for bit, the application's percentiles
+// included, and the functions' percentiles are 0.
+func TestSkipFunctionPercentiles(t *testing.T) {
+	base, sc, vs := seedVariants(t, 200, 0.3)
+	on, err := Compile(base, sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	full, err := Compile(base, sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	full.noMemo = true
+	ro, rf := on.NewResult(), full.NewResult()
+	rng := rand.New(rand.NewPCG(5, 6))
+	skipped := 0
+	for k := range 1500 {
+		skip := rng.IntN(2) == 0
+		on.SkipFunctionPercentiles(skip)
+		v := vs[rng.IntN(len(vs))]
+		on.Eval(v, ro)
+		full.Eval(v, rf)
+		want := &Result{Functions: append([]FunctionResult(nil), rf.Functions...), App: rf.App}
+		if skip {
+			skipped++
+			for i := range want.Functions {
+				w := &want.Functions[i]
+				if !w.NoTraffic && w.P99MS <= 0 {
+					t.Fatalf("evaluation %d: function %d has no p99 in the full evaluation", k, i)
+				}
+				w.P50MS, w.P95MS, w.P99MS = 0, 0, 0
+			}
+		}
+		if !reflect.DeepEqual(ro, want) {
+			t.Fatalf("evaluation %d (skip %v): got %+v\nwant %+v", k, skip, ro, want)
+		}
+	}
+	if skipped == 0 || skipped == 1500 {
+		t.Fatalf("skipped %d of 1500 evaluations", skipped)
+	}
+}
+
 // TestMemoReset fills a function memo past its limit: the tables start
 // again and the results stay right.
 func TestMemoReset(t *testing.T) {
@@ -117,8 +161,8 @@ func TestMemoReset(t *testing.T) {
 		}
 	}
 	for i := range on.fns {
-		if n := on.fns[i].memo.n; n > 8 || len(on.fns[i].ents) != n {
-			t.Errorf("function %d: %d entries, %d values, limit 8", i, n, len(on.fns[i].ents))
+		if n := on.fns[i].memo.n; n > 8 || on.fns[i].ents.n != n {
+			t.Errorf("function %d: %d entries, %d values, limit 8", i, n, on.fns[i].ents.n)
 		}
 	}
 	if on.app.n > 5 || len(on.appVals) != on.app.n {
@@ -153,7 +197,8 @@ func TestMemoIndex(t *testing.T) {
 	}
 }
 
-// benchSeed evaluates seed-demo's variants in a cycle.
+// benchSeed evaluates seed-demo's variants in a cycle, as sim's Evaluator
+// does (the application's figures, not the functions' percentiles).
 func benchSeed(b *testing.B, n int, pMove float64, noMemo bool) {
 	base, sc, vs := seedVariants(b, n, pMove)
 	m, err := Compile(base, sc)
@@ -161,6 +206,7 @@ func benchSeed(b *testing.B, n int, pMove float64, noMemo bool) {
 		b.Fatal(err)
 	}
 	m.noMemo = noMemo
+	m.SkipFunctionPercentiles(true) // as the search evaluates
 	out := m.NewResult()
 	for _, v := range vs {
 		m.Eval(v, out) // the memo tables grow here, not in the loop
@@ -202,3 +248,8 @@ func BenchmarkEvalCold(b *testing.B) {
 		m.Eval(st, out)
 	}
 }
+
+// BenchmarkEvalSeedRandom cycles through 20,000 seed-demo variants drawn
+// uniformly (every gene moved), as evolve's random search draws them: the
+// memo mostly misses.
+func BenchmarkEvalSeedRandom(b *testing.B) { benchSeed(b, 20000, 1, false) }

@@ -35,11 +35,13 @@ func (c *comp) finish() {
 		c.q = [3]float64{c.atX, c.atX, c.atX}
 		return
 	}
-	for j, z := range pctZ {
-		c.q[j] = min(c.shift+em*math.Exp(c.sigma*z), c.capMS)
+	c.q[0] = min(c.shift+em, c.capMS) // pctZ[0] = 0
+	for j := 1; j < len(pctZ); j++ {
+		c.q[j] = min(c.shift+em*math.Exp(c.sigma*pctZ[j]), c.capMS)
 	}
-	c.lo = c.shift + em*math.Exp(-9*c.sigma)
-	c.hi = min(c.shift+em*math.Exp(9*c.sigma), c.capMS)
+	e9 := math.Exp(9 * c.sigma)
+	c.lo = c.shift + em/e9
+	c.hi = min(c.shift+em*e9, c.capMS)
 	c.lo = min(c.lo, c.hi)
 	c.atX, c.atP = math.Inf(1), 0
 	if !math.IsInf(c.capMS, 1) {
@@ -84,6 +86,9 @@ const sqrt2Pi = 2.5066282746310002
 // respect to ln x, and the weight of the point masses at exactly x (so
 // f - atom is the CDF just below x).
 func mixAt(cs []comp, x float64) (f, d, atom float64) {
+	// Components mostly share a shift (the API overhead): ln(x - shift) is
+	// computed once per run of equal shifts.
+	lastShift, lastLog := math.NaN(), 0.0
 	for i := range cs {
 		c := &cs[i]
 		if c.w <= 0 {
@@ -111,7 +116,10 @@ func mixAt(cs []comp, x float64) (f, d, atom float64) {
 		if y <= 0 {
 			continue
 		}
-		z := (math.Log(y) - c.mu) / c.sigma
+		if c.shift != lastShift {
+			lastShift, lastLog = c.shift, math.Log(y)
+		}
+		z := (lastLog - c.mu) / c.sigma
 		cdf, pdf := normCDFPDF(z)
 		f += c.w * cdf
 		// d/d(ln x) Phi((ln(x - s) - mu)/sigma) = phi(z)/sigma * x/(x - s).
@@ -138,12 +146,16 @@ func quantile(cs []comp, p float64) float64 {
 	return x
 }
 
+// probe is one evaluation of a mixture's CDF: at x ms, the weighted CDF f
+// and its derivative d with respect to ln x.
+type probe struct{ x, f, d float64 }
+
 // quantileIn is quantile searched in (lo, hi), where F(lo) < p·total <=
 // F(hi), from x0 in it. j >= 0 says p is pctP[j] (the components' q[j] are
 // its quantiles); lo = 0 takes the bracket from the components' quantiles
-// and x0 = 0 their weighted mean. It returns the quantile and the CDF at
-// the last point evaluated.
-func quantileIn(cs []comp, p float64, j int, lo, hi, x0 float64) (float64, float64) {
+// and x0 = 0 their weighted mean. It returns the quantile and the last
+// point evaluated (f 0 when none was).
+func quantileIn(cs []comp, p float64, j int, lo, hi, x0 float64) (float64, probe) {
 	zt := 0.0
 	if j >= 0 {
 		zt = pctZ[j]
@@ -167,7 +179,7 @@ func quantileIn(cs []comp, p float64, j int, lo, hi, x0 float64) (float64, float
 		sq += c.w * q
 	}
 	if total <= 0 {
-		return 0, 0
+		return 0, probe{}
 	}
 	if !(lo > 0 && hi > lo) {
 		lo, hi = qlo*(1-1e-9), qhi*(1+1e-9)
@@ -182,20 +194,21 @@ func quantileIn(cs []comp, p float64, j int, lo, hi, x0 float64) (float64, float
 	target := p * total
 	tol := 1e-10 * total
 	u, ulo, uhi := math.Log(x), math.Log(lo), math.Log(hi)
-	fhi := total
+	var last probe
 	for range 200 {
 		f, d, atom := mixAt(cs, x)
+		last = probe{x, f, d}
 		g := f - target
 		if g >= 0 && f-atom < target || math.Abs(g) <= tol {
-			return x, f
+			return x, last
 		}
 		if g < 0 {
 			ulo, lo = u, x
 		} else {
-			uhi, hi, fhi = u, x, f
+			uhi, hi = u, x
 		}
 		if uhi-ulo < 1e-12 {
-			return hi, fhi
+			return hi, last
 		}
 		// Point masses strictly inside the bracket.
 		n, ax := 0, math.Inf(1) // how many (at least), and the lowest
@@ -227,15 +240,15 @@ func quantileIn(cs []comp, p float64, j int, lo, hi, x0 float64) (float64, float
 		} else if math.Abs(next-u) < 1e-4 {
 			// Converged: Newton's error after this step is of the order
 			// of the step squared.
-			return math.Exp(next), f
+			return math.Exp(next), last
 		}
 		x, u = math.Exp(next), next
 	}
-	return hi, fhi
+	return hi, last
 }
 
 // percentiles returns the mixture's p50, p95 and p99, in ms, kept in order;
-// each search starts from the previous answer.
+// each search starts where the previous one's last point predicts.
 func percentiles(cs []comp) (p50, p95, p99 float64) {
 	total := 0.0
 	for i := range cs {
@@ -243,20 +256,22 @@ func percentiles(cs []comp) (p50, p95, p99 float64) {
 			total += cs[i].w
 		}
 	}
-	var f float64
-	p50, f = quantileIn(cs, pctP[0], 0, 0, 0, 0)
-	p95, f = nextQuantile(cs, 1, total, p50, f)
-	p99, _ = nextQuantile(cs, 2, total, p95, f)
+	var last probe
+	p50, last = quantileIn(cs, pctP[0], 0, 0, 0, 0)
+	p95, last = nextQuantile(cs, 1, total, p50, last)
+	p99, _ = nextQuantile(cs, 2, total, p95, last)
 	return p50, p95, p99
 }
 
-// nextQuantile is the pctP[j] quantile given a lower one, prev, where the
-// CDF is fPrev: prev itself when its CDF already reaches p, else searched
-// above it.
-func nextQuantile(cs []comp, j int, total, prev, fPrev float64) (float64, float64) {
+// nextQuantile is the pctP[j] quantile given a lower one, prev, whose
+// search evaluated the CDF last at last: prev itself when that reaches p,
+// else searched above prev, from the probit Newton step at last (exact for
+// one lognormal) when it lands in the bracket, else from the components'
+// weighted mean.
+func nextQuantile(cs []comp, j int, total, prev float64, last probe) (float64, probe) {
 	p := pctP[j]
-	if fPrev >= p*total {
-		return prev, fPrev
+	if last.f >= p*total {
+		return prev, last
 	}
 	qhi := 0.0
 	for i := range cs {
@@ -268,42 +283,16 @@ func nextQuantile(cs []comp, j int, total, prev, fPrev float64) (float64, float6
 	if !(lo > 0 && lo < hi) {
 		lo, hi = 0, 0
 	}
-	x, f := quantileIn(cs, p, j, lo, hi, 0)
-	return max(x, prev), f
-}
-
-// mixtureQuantiles returns the p50, p95 and p99 of a mixture of mixtures
-// (the application's: cs holds each part's components, weighted) whose
-// parts' own percentiles are known: as for components, the mixture's
-// quantile lies between its parts', so each search starts in that bracket,
-// at the parts' weighted mean; equal bounds are the answer. parts lists,
-// per part, its weight and its p50, p95, p99.
-func mixtureQuantiles(cs []comp, parts [][4]float64) (p50, p95, p99 float64) {
-	var out [3]float64
-	for j, p := range pctP {
-		lo, hi, sw, sx := math.Inf(1), 0.0, 0.0, 0.0
-		for _, pt := range parts {
-			if pt[0] <= 0 {
-				continue
-			}
-			q := pt[1+j]
-			lo, hi = min(lo, q), max(hi, q)
-			sw += pt[0]
-			sx += pt[0] * q
-		}
-		switch {
-		case sw <= 0:
-			out[j] = 0
-		case hi <= lo:
-			out[j] = hi
-		default:
-			out[j], _ = quantileIn(cs, p, j, lo*(1-1e-9), hi*(1+1e-9), sx/sw)
+	x0 := 0.0
+	if pf := last.f / total; lo > 0 && last.x > 0 && last.d > 0 && pf > 1e-12 && pf < 1-1e-12 {
+		zf := normQuantile(pf)
+		x0 = math.Exp(math.Log(last.x) + (pctZ[j]-zf)*math.Exp(-zf*zf/2)/sqrt2Pi/(last.d/total))
+		if !(x0 > lo && x0 < hi) {
+			x0 = 0
 		}
 	}
-	p50 = out[0]
-	p95 = max(p50, out[1])
-	p99 = max(p95, out[2])
-	return p50, p95, p99
+	x, l := quantileIn(cs, p, j, lo, hi, x0)
+	return max(x, prev), l
 }
 
 // normCDFPDF returns the standard normal CDF and density at z, with one

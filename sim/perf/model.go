@@ -48,9 +48,6 @@ type Model struct {
 	// comps holds nComp latency components per function: each function's
 	// mixture, then, reweighted by traffic, the application's.
 	comps []comp // nComp per function, the application's mixture
-	// parts is, per function, its weight in the application's mixture and
-	// its p50, p95, p99 (scratch).
-	parts [][4]float64
 	// poolBlock is the unreserved pool's blocking per regime (scratch).
 	poolBlock [2]float64
 	// accountConc is the account's regional concurrency limit, in
@@ -70,6 +67,9 @@ type Model struct {
 
 	// noMemo turns the tables off (benchmarks and tests of the cold path).
 	noMemo bool
+	// noFnPct leaves the functions' own P50MS, P95MS and P99MS at 0 (see
+	// SkipFunctionPercentiles).
+	noFnPct bool
 	// app maps the functions' memo ids and the pool's blocking to the
 	// application's p50, p95 and p99 (appVals, by id); appKey is scratch.
 	app     memo
@@ -97,8 +97,10 @@ const fnKeyFixed = 8
 // fnEntry is one function configuration's evaluation: stage 1 (ev), and
 // stage 2 (fr, throttle, comps) once done, under the pool blocking pool.
 type fnEntry struct {
-	ev       fnEval
-	done     bool
+	ev   fnEval
+	done bool
+	// pct says fr holds the function's percentiles.
+	pct      bool
 	pool     [2]float64
 	fr       FunctionResult
 	throttle [2]float64
@@ -140,7 +142,7 @@ type fnModel struct {
 	// in ents; cur is the entry of the last Eval, -1 without memo.
 	memo memo
 	key  []uint64
-	ents []fnEntry
+	ents chunked[fnEntry]
 	cur  int
 }
 
@@ -206,7 +208,6 @@ func Compile(st *infra.State, sc *scenarios.Scenario) (*Model, error) {
 		apiHit:   make([]float64, len(st.APIs)),
 		nBuckets: len(st.Buckets),
 		comps:    make([]comp, nComp*len(st.Functions)),
-		parts:    make([][4]float64, len(st.Functions)),
 	}
 	var wl scenarios.Workload
 	m.accountConc = scenarios.DefaultAccountConcurrency
@@ -271,7 +272,6 @@ func Compile(st *infra.State, sc *scenarios.Scenario) (*Model, error) {
 		}
 		fm.key = make([]uint64, n)
 		fm.memo = newMemo(n, memoHint, limit)
-		fm.ents = make([]fnEntry, 0, memoHint)
 		fm.cur = -1
 	}
 	m.appKey = make([]uint64, len(m.fns)+2)
@@ -465,6 +465,13 @@ func (fm *fnModel) archFactor(a infra.Arch) float64 {
 	}
 	return 1
 }
+
+// SkipFunctionPercentiles sets whether Eval leaves each function's
+// P50MS, P95MS and P99MS at 0 (skip true) instead of computing them. The
+// search needs only the application's figures, which are the same either
+// way (they are computed from the functions' latency components, not from
+// their percentiles); a report needs both.
+func (m *Model) SkipFunctionPercentiles(skip bool) { m.noFnPct = skip }
 
 // NewResult returns a Result sized for the compiled State.
 func (m *Model) NewResult() *Result {

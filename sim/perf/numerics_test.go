@@ -2,6 +2,7 @@ package perf
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -88,6 +89,49 @@ func TestNormCDF(t *testing.T) {
 		}
 		if want := math.Exp(-z*z/2) / math.Sqrt(2*math.Pi); math.Abs(pdf-want) > 1e-15*want+1e-300 {
 			t.Fatalf("phi(%v) = %v, want %v", z, pdf, want)
+		}
+	}
+}
+
+// coldRateFull is coldRate without its shortcuts: every term of the sum.
+func coldRateFull(n, lambda, durMS, lifeMS float64) float64 {
+	if n <= 0 || lambda <= 0 || durMS <= 0 {
+		return 0
+	}
+	m := coldWindowFactor * lambda * lifeMS / (1 + n)
+	sd := math.Sqrt(n)
+	kLo := max(0, math.Floor(n-10*sd-2))
+	kHi := math.Ceil(n + 12*sd + 10)
+	lg, _ := math.Lgamma(kLo + 1)
+	p := math.Exp(kLo*math.Log(n) - n - lg)
+	below := poissonCDF(kLo-1, n)
+	sum := 0.0
+	for k := kLo; k <= kHi; k++ {
+		sum += p * math.Exp(-m*(1-min(below, 1)))
+		below += p
+		p *= n / (k + 1)
+	}
+	return min(1, sum)
+}
+
+// TestColdRateShortcuts: coldRate's early exits change no bit of the sum,
+// from a trickle to thousands of concurrent requests and idle lifetimes
+// from seconds to an hour.
+func TestColdRateShortcuts(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	cases := []struct{ n, lambda, dur, life float64 }{
+		{2, 0.02, 100, 300000}, {1e-6, 1e-8, 100, 300000}, {0.5, 0.005, 100, 1000},
+		{5000, 50, 100, 300000}, {30, 0.3, 100, 300000},
+	}
+	for range 20000 {
+		lambda := math.Pow(10, -8+7*rng.Float64()) // per ms
+		dur := math.Pow(10, 7*rng.Float64())       // 1 ms .. 3 h
+		cases = append(cases, struct{ n, lambda, dur, life float64 }{lambda * dur, lambda, dur, math.Pow(10, 3+3.6*rng.Float64())})
+	}
+	for _, c := range cases {
+		got, want := coldRate(c.n, c.lambda, c.dur, c.life), coldRateFull(c.n, c.lambda, c.dur, c.life)
+		if math.Float64bits(got) != math.Float64bits(want) {
+			t.Fatalf("coldRate(%g, %g, %g, %g) = %v, full sum %v", c.n, c.lambda, c.dur, c.life, got, want)
 		}
 	}
 }

@@ -25,7 +25,10 @@
 // input it depends on (its settings, the throttle probabilities of the
 // tables it calls, the shared pool's blocking), and the application's
 // percentiles under the functions' keys, so a search that revisits
-// configurations pays a look-up (see Model.Eval).
+// configurations pays a look-up (see Model.Eval). A search skips the
+// functions' own percentiles (Model.SkipFunctionPercentiles): the
+// application's are searched from the latency components alone, so they
+// are the same bits either way.
 package perf
 
 // FunctionResult is one function's performance under the workload.

@@ -1,0 +1,43 @@
+package sim
+
+import (
+	"math"
+	"testing"
+)
+
+func TestLogHalf(t *testing.T) {
+	const budget = 0.001 // scenarios' default error budget (99.9%)
+	tests := []struct {
+		x, want float64
+	}{
+		{0, 1},
+		{budget, 0.5},
+		{1, 0},
+		{2, 0},  // clamped: a share cannot exceed 1
+		{-1, 1}, // negative counts as 0
+		{0.4, 1 - math.Log1p(998000*0.4)/math.Log1p(998000)},
+	}
+	for _, tt := range tests {
+		if got := logHalf(budget, tt.x); math.Abs(got-tt.want) > 1e-12 {
+			t.Errorf("logHalf(%g, %g) = %g, want %g", budget, tt.x, got, tt.want)
+		}
+	}
+	// Strictly decreasing, and a cut from 40% to 8% errors is worth far
+	// more than under t / (t + x) (issue 3: the breakdown shows why a
+	// variant wins; an 80% cut in failures must show).
+	prev := 2.0
+	for _, x := range []float64{0, 1e-9, 1e-6, 1e-4, 1e-3, 1e-2, 0.08, 0.4, 0.9, 1} {
+		u := logHalf(budget, x)
+		if !(u < prev) && x != 0 {
+			t.Errorf("logHalf not decreasing at %g: %g after %g", x, u, prev)
+		}
+		prev = u
+	}
+	if gain, old := logHalf(budget, 0.08)-logHalf(budget, 0.4), half(budget, 0.08)-half(budget, 0.4); gain < 10*old {
+		t.Errorf("40%% -> 8%% errors gains %g, want far more than t/(t+x)'s %g", gain, old)
+	}
+	// Outside (0, 1/2) the budget falls back to t / (t + x).
+	if got := logHalf(0.7, 0.7); got != 0.5 {
+		t.Errorf("fallback: got %g", got)
+	}
+}
