@@ -157,17 +157,23 @@ func packageInitMS(pkgMB float64) float64 {
 //
 //	P(cold) = sum_k P(K=k) exp(-m (1 - P(K <= k-1))),
 //
-// with m = coldWindowFactor x lambda lifeMS / (1 + n): lambda lifeMS
-// arrivals, fewer independent ones when requests overlap (K decorrelates
-// over about one duration). At low traffic this is exp(-lambda lifeMS), the
-// chance that no request came within the idle lifetime; it falls towards 0
-// as steady traffic grows. coldWindowFactor is fitted to the Monte Carlo
-// reference (TestColdRateAgainstMonteCarlo).
+// with m = lambda lifeMS / (1 + coldOverlap n / (1 + sqrt(n))): lambda
+// lifeMS arrivals, fewer independent ones when requests overlap. Near a
+// high level the concurrency moves like a symmetric random walk (arrivals
+// step it up, departures down, both at about lambda), so the arrivals of one
+// excursion see nearly the same K: about sqrt(n) of them count as one look
+// once n is large, none of them merge while n is small. At low traffic this
+// is exp(-lambda lifeMS), the chance that no request came within the idle
+// lifetime; it falls towards 0 as steady traffic grows. coldOverlap is
+// fitted to the Monte Carlo reference (TestColdRateAgainstMonteCarlo: within
+// 30 % from n = 0.004 to 114 erlangs; the earlier m = lambda lifeMS / (1 + n)
+// counted one look per duration and overstated the rate 4 to 15 times above
+// n = 3).
 func coldRate(n, lambda, durMS, lifeMS float64) float64 {
 	if n <= 0 || lambda <= 0 || durMS <= 0 {
 		return 0
 	}
-	m := coldWindowFactor * lambda * lifeMS / (1 + n)
+	m := lambda * lifeMS / (1 + coldOverlap*n/(1+math.Sqrt(n)))
 	// Sum over the Poisson mass, k in [n - 10 sd, n + 12 sd].
 	sd := math.Sqrt(n)
 	kLo := max(0, math.Floor(n-10*sd-2))
@@ -194,10 +200,10 @@ func coldRate(n, lambda, durMS, lifeMS float64) float64 {
 	return min(1, sum)
 }
 
-// coldWindowFactor scales the window's arrivals into independent looks at
-// the concurrency (see coldRate): fitted so that coldRate follows the Monte
-// Carlo reference (TestColdRateAgainstMonteCarlo).
-const coldWindowFactor = 1.0
+// coldOverlap scales how many of an excursion's arrivals merge into one
+// look at the concurrency (see coldRate): fitted so that coldRate follows
+// the Monte Carlo reference (TestColdRateAgainstMonteCarlo). [fitted]
+const coldOverlap = 0.5
 
 // poissonCDF returns P(K <= k) for K ~ Poisson(n) by summing the pmf.
 func poissonCDF(k, n float64) float64 {

@@ -1,6 +1,8 @@
 package perf
 
 import (
+	"math"
+
 	"github.com/evoarch/evoarch/sim/infra"
 )
 
@@ -114,4 +116,157 @@ func throttleShare(dem [2]float64, tp float64, provisioned bool, units, target, 
 	}
 	q[peak] = min(1, throttled/(d*tp))
 	return q
+}
+
+// maxExactCalls is the most throttled DynamoDB calls per invocation for
+// which retryRates counts the retries exactly; beyond it the model falls
+// back to one lognormal for the retried invocations (evalLoad).
+const maxExactCalls = 8
+
+// ghZ and ghW are the 16-point Gauss-Hermite rule for a standard normal
+// (probabilists' nodes, weights summing to 1), the positive half: the rule
+// is symmetric. Computed by Newton's method on the Hermite recurrence
+// (Numerical Recipes "gauher"), to 17 digits.
+var (
+	ghZ = [8]float64{6.6308781983931295, 5.4722257059493433, 4.492955302520012, 3.6008736241715487,
+		2.7602450476307019, 1.9519803457163336, 1.1638291005549648, 0.38676060450055738}
+	ghW = [8]float64{1.4978147231618293e-10, 1.3094732162868184e-07, 1.5300032162487265e-05, 0.00052598492657390914,
+		0.0072669376011847316, 0.047284752354014005, 0.15833837275094903, 0.28656852123801202}
+)
+
+// retryRates returns, for regime r, the share of invocations that time out
+// and the share that fail (a timeout, or a DynamoDB call throttled on all
+// sdkAttempts attempts), counting the retries exactly: each call's outcome
+// (no retry, one, two and success, two and failure) is drawn independently
+// with its table's per-attempt throttle probability, so the number a of
+// calls that retried and b of those that retried twice have a distribution
+// found by recurrence over the calls (a fractional count n is floor(n)
+// calls and one more with probability n - floor(n), as the Monte Carlo
+// draws it). Given (a, b), the extra time is 5 ms per retry plus a sum of a
+// U[0, 2 s) and b U[0, 4 s) backoffs, whose CDF is the closed form of a
+// sum of uniforms; the duration's lognormal is integrated by a 16-point
+// Gauss-Hermite rule. A failed call and a long wait come from the same
+// throttled attempts, so the two are counted together, not as independent.
+// ok is false when more than maxExactCalls calls can throttle.
+func (fm *fnModel) retryRates(r int, tables []tableModel, mu, sigma, timeoutMS float64) (to, fail float64, ok bool) {
+	// p[a][b][f]: a calls retried, b of them twice, f any call failed.
+	var p [maxExactCalls + 1][maxExactCalls + 1][2]float64
+	p[0][0][0] = 1
+	nc := 0
+	for k := range fm.calls {
+		c := &fm.calls[k]
+		if c.table < 0 || c.table >= len(tables) {
+			continue
+		}
+		t := &tables[c.table]
+		for _, rw := range [2]struct{ n, q float64 }{{c.reads, t.qRead[r]}, {c.writes, t.qWrite[r]}} {
+			if rw.n <= 0 || rw.q <= 0 {
+				continue
+			}
+			q := min(rw.q, 1)
+			whole := math.Floor(rw.n)
+			frac := rw.n - whole
+			calls := int(whole)
+			if frac > 0 {
+				calls++
+			}
+			if nc+calls > maxExactCalls {
+				return 0, 0, false
+			}
+			for j := 0; j < calls; j++ {
+				w := 1.0 // the call's probability of happening
+				if j == int(whole) {
+					w = frac
+				}
+				o1, o2, o3 := w*q*(1-q), w*q*q*(1-q), w*q*q*q
+				o0 := 1 - o1 - o2 - o3
+				top := nc + j
+				for a := top; a >= 0; a-- {
+					for b := a; b >= 0; b-- {
+						for f := 1; f >= 0; f-- {
+							v := p[a][b][f]
+							if v == 0 {
+								continue
+							}
+							p[a][b][f] = v * o0
+							p[a+1][b][f] += v * o1
+							p[a+1][b+1][f] += v * o2
+							p[a+1][b+1][1] += v * o3
+						}
+					}
+				}
+			}
+			nc += calls
+		}
+	}
+	for a := 0; a <= nc; a++ {
+		for b := 0; b <= a; b++ {
+			pa, pf := p[a][b][0], p[a][b][1]
+			if pa == 0 && pf == 0 {
+				continue
+			}
+			g := timeoutGiven(a, b, mu, sigma, timeoutMS)
+			to += (pa + pf) * g
+			fail += pf + pa*g
+		}
+	}
+	return min(to, 1), min(fail, 1), true
+}
+
+// timeoutGiven is P(D + S > timeoutMS) for the duration D ~ lognormal(mu,
+// sigma) and the extra time S of a calls retried once or more, b of them
+// twice (see retryRates).
+func timeoutGiven(a, b int, mu, sigma, timeoutMS float64) float64 {
+	if a == 0 {
+		return upperTail(timeoutMS, 0, mu, sigma)
+	}
+	room := timeoutMS - float64(a+b)*ddbCallMS
+	g := 0.0
+	for i, z := range ghZ {
+		for _, s := range [2]float64{-1, 1} {
+			d := math.Exp(mu + sigma*s*z)
+			g += ghW[i] * (1 - backoffCDF(a, b, (room-d)/sdkBackoff1MaxMS))
+		}
+	}
+	return max(0, min(1, g))
+}
+
+// backoffCDF is P(U_1 + ... + U_a + 2 V_1 + ... + 2 V_b <= x) for
+// independent uniforms on [0, 1): the backoffs of a first and b second
+// retries in units of sdkBackoff1MaxMS (sdkBackoff2MaxMS is twice it). For
+// independent U[0, w_k), n of them, the CDF is the sum over subsets S of
+// (-1)^|S| (x - sum_S w)_+^n / (n! prod w); grouping the subsets by how
+// many of each width they hold leaves (a+1)(b+1) terms.
+func backoffCDF(a, b int, x float64) float64 {
+	n := a + b
+	if x <= 0 {
+		return 0
+	}
+	if x >= float64(a+2*b) {
+		return 1
+	}
+	sum := 0.0
+	ci := 1.0 // C(a, i)
+	for i := 0; i <= a; i++ {
+		cj := 1.0 // C(b, j)
+		for j := 0; j <= b; j++ {
+			if y := x - float64(i) - 2*float64(j); y > 0 {
+				t := ci * cj
+				for range n {
+					t *= y
+				}
+				if (i+j)%2 == 1 {
+					t = -t
+				}
+				sum += t
+			}
+			cj = cj * float64(b-j) / float64(j+1)
+		}
+		ci = ci * float64(a-i) / float64(i+1)
+	}
+	fact := 1.0
+	for k := 2; k <= n; k++ {
+		fact *= float64(k)
+	}
+	return max(0, min(1, math.Ldexp(sum/fact, -b)))
 }

@@ -355,8 +355,23 @@ func (fm *fnModel) evalLoad(tables []tableModel) {
 	if ev.retryMS > 0 {
 		retryMS = cappedMean(ev.timeoutMS, ev.rmu, ev.rsig)
 	}
+	// Timeouts and failures: counted exactly over the retries (retryRates);
+	// with too many throttled calls for that, from the retried lognormal,
+	// a failed call taken as independent of the timeout.
+	toWarm := upperTail(ev.timeoutMS, 0, ev.mu, ev.sigma)
+	toRetry := upperTail(ev.timeoutMS, 0, ev.rmu, ev.rsig)
 	for r := 0; r < 2; r++ {
 		ev.runMS[r] = (1-ev.pRetry[r])*warmMS + ev.pRetry[r]*retryMS
+		if ev.pRetry[r] <= 0 {
+			ev.to[r], ev.failTO[r] = toWarm, toWarm
+			continue
+		}
+		if to, fail, ok := fm.retryRates(r, tables, ev.mu, ev.sigma, ev.timeoutMS); ok {
+			ev.to[r], ev.failTO[r] = to, fail
+			continue
+		}
+		ev.to[r] = (1-ev.pRetry[r])*toWarm + ev.pRetry[r]*toRetry
+		ev.failTO[r] = ev.to[r] + (1-ev.to[r])*ev.fail[r]
 	}
 	initMS := ev.initMS
 	for r := 0; r < 2; r++ {
@@ -401,9 +416,7 @@ func (fm *fnModel) results(fr *FunctionResult, cs []comp, poolBlock [2]float64, 
 		return
 	}
 	sync := !fm.async
-	var to [2]float64
-	toWarm := upperTail(ev.timeoutMS, 0, ev.mu, ev.sigma)
-	toRetry := upperTail(ev.timeoutMS, 0, ev.rmu, ev.rsig)
+	to := ev.to
 	vd := ev.durMS * ev.durMS * fm.cv * fm.cv
 	fr.MeanDurationMS = 0
 	for r := 0; r < 2; r++ {
@@ -416,8 +429,7 @@ func (fm *fnModel) results(fr *FunctionResult, cs []comp, poolBlock [2]float64, 
 			thr = min(1, thr+fm.burstThrottle())
 		}
 		ev.throttle[r] = thr
-		to[r] = (1-ev.pRetry[r])*toWarm + ev.pRetry[r]*toRetry
-		errR := to[r] + (1-to[r])*ev.fail[r]
+		errR := ev.failTO[r]
 		if sync {
 			errR = thr + (1-thr)*errR
 			fr.TimeoutRate += w * (1 - thr) * to[r]

@@ -184,6 +184,10 @@ type fnEval struct {
 	// retryMS and retryVar are the mean and variance of the extra time of
 	// a request that retried (ms, ms^2).
 	retryMS, retryVar float64
+	// to and failTO are per regime the share of invocations that time out
+	// and the share that fail (timed out or a DynamoDB call out of
+	// attempts), before throttling by Lambda (retryRates).
+	to, failTO [2]float64
 	// rmu and rsig are the lognormal of a retried invocation's duration.
 	rmu, rsig float64
 	// runMS is the mean time an invocation runs, capped by the Timeout, per

@@ -11,7 +11,8 @@ import (
 // MonteCarlo is the reference the fast model is tested against: a seeded
 // discrete-event simulation of about n requests over the peak and off-peak
 // regimes (each preceded by a warm-up of two idle lifetimes that is not
-// counted). Requests arrive as Poisson streams at every function's rate;
+// counted), each function's requests in each regime in proportion to the
+// traffic it carries there. Requests arrive as Poisson streams at every function's rate;
 // each function keeps its execution environments: provisioned ones never
 // expire, on-demand ones are reused most recently used first and expire
 // after the idle lifetime; an arrival that finds none idle starts one cold,
@@ -72,6 +73,7 @@ func MonteCarlo(m *Model, st *infra.State, seed int64, n int) *Result {
 		maxLife = math.Max(maxLife, m.fns[i].lifeMS)
 	}
 	cum := make([]float64, nf)
+	quota := make([]int, nf)
 	for r := 0; r < 2; r++ {
 		nr := int(math.Round(float64(n) * regReq[r] / total))
 		lamTot := 0.0 // per ms
@@ -92,10 +94,23 @@ func MonteCarlo(m *Model, st *infra.State, seed int64, n int) *Result {
 				envs[i] = append(envs[i], env{freeAt: math.Inf(-1), prov: true})
 			}
 		}
+		// Each function's requests in the regime, in proportion to the
+		// traffic it carries there: functions whose peaks last different
+		// hours of the day arrive at their regime rates, but only their
+		// share is recorded (a one-second daily burst is not hours of it).
+		want := 0
+		for i := range m.fns {
+			quota[i] = 0
+			if fm := &m.fns[i]; fm.has {
+				quota[i] = int(math.Round(float64(n) * fm.rate * fm.reqShare[r] / total))
+			}
+			want += quota[i]
+		}
 		warm := math.Min(2*maxLife, float64(nr)/lamTot)
+		tMax := warm + 10*float64(nr)/lamTot
 		t := 0.0
 		counted := 0
-		for counted < nr {
+		for counted < want && t < tMax {
 			t += arrive.ExpFloat64() / lamTot
 			u := arrive.Float64() * lamTot
 			fi, _ := slices.BinarySearch(cum, u)
@@ -104,8 +119,9 @@ func MonteCarlo(m *Model, st *infra.State, seed int64, n int) *Result {
 			}
 			fm := &m.fns[fi]
 			ev := &fm.ev
-			record := t >= warm
+			record := t >= warm && quota[fi] > 0
 			if record {
+				quota[fi]--
 				counted++
 			}
 			sf := &st2[fi]

@@ -98,7 +98,7 @@ func coldRateFull(n, lambda, durMS, lifeMS float64) float64 {
 	if n <= 0 || lambda <= 0 || durMS <= 0 {
 		return 0
 	}
-	m := coldWindowFactor * lambda * lifeMS / (1 + n)
+	m := lambda * lifeMS / (1 + coldOverlap*n/(1+math.Sqrt(n)))
 	sd := math.Sqrt(n)
 	kLo := max(0, math.Floor(n-10*sd-2))
 	kHi := math.Ceil(n + 12*sd + 10)
@@ -132,6 +132,70 @@ func TestColdRateShortcuts(t *testing.T) {
 		got, want := coldRate(c.n, c.lambda, c.dur, c.life), coldRateFull(c.n, c.lambda, c.dur, c.life)
 		if math.Float64bits(got) != math.Float64bits(want) {
 			t.Fatalf("coldRate(%g, %g, %g, %g) = %v, full sum %v", c.n, c.lambda, c.dur, c.life, got, want)
+		}
+	}
+}
+
+// TestRetryRatesExact checks retryRates' recurrence, sum-of-uniforms CDF
+// and quadrature against a direct simulation of the same calls: within
+// 4 standard errors of 400,000 draws.
+func TestRetryRatesExact(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, tc := range []struct {
+		reads, writes, qr, qw, durMS, cv, timeoutMS float64
+	}{
+		{2, 1, 0.7, 0.7, 120, 0.3, 3000},
+		{1, 1, 0, 0.7, 200, 0.3, 3000},
+		{2.5, 0.5, 0.4, 0.9, 500, 0.6, 2500},
+		{3, 2, 0.2, 0.5, 1000, 0.3, 6000},
+		{1, 0, 1, 0, 100, 0.3, 10000},
+	} {
+		fm := &fnModel{calls: []call{{table: 0, bucket: -1, reads: tc.reads, writes: tc.writes}}}
+		tables := []tableModel{{qRead: [2]float64{0, tc.qr}, qWrite: [2]float64{0, tc.qw}}}
+		mu, sigma := lognormalParams(tc.durMS, tc.cv)
+		to, fail, ok := fm.retryRates(peak, tables, mu, sigma, tc.timeoutMS)
+		if !ok {
+			t.Fatalf("%+v: not exact", tc)
+		}
+		const n = 400000
+		var nTo, nFail float64
+		for range n {
+			d := math.Exp(mu + sigma*rng.NormFloat64())
+			failed := false
+			for _, rw := range [2]struct{ n, q float64 }{{tc.reads, tc.qr}, {tc.writes, tc.qw}} {
+				calls := int(rw.n)
+				if rng.Float64() < rw.n-float64(calls) {
+					calls++
+				}
+				for range calls {
+					for a := 1; ; a++ {
+						if rng.Float64() >= rw.q {
+							break
+						}
+						if a == sdkAttempts {
+							failed = true
+							break
+						}
+						d += rng.Float64()*backoffMaxMS[a-1] + ddbCallMS
+					}
+				}
+			}
+			timedOut := d > tc.timeoutMS
+			if timedOut {
+				nTo++
+			}
+			if timedOut || failed {
+				nFail++
+			}
+		}
+		for _, q := range []struct {
+			name      string
+			got, want float64
+		}{{"timeout", to, nTo / n}, {"failure", fail, nFail / n}} {
+			se := math.Sqrt(q.want*(1-q.want)/n) + 1e-9
+			if math.Abs(q.got-q.want) > 4*se {
+				t.Errorf("%+v: %s %.5f, simulated %.5f (se %.5f)", tc, q.name, q.got, q.want, se)
+			}
 		}
 	}
 }
