@@ -125,12 +125,21 @@ type evaluator struct {
 // maxCache bounds the memo cache (entries); beyond it new results are not kept.
 const maxCache = 4_000_000
 
+// presizeMax bounds the entries the evaluator makes room for at the start
+// (the budget, when smaller); a longer run grows them by doubling.
+const presizeMax = 1 << 16
+
 func newEvaluator(ctx context.Context, l *layout, newFn func() func(genome.Genome, *sim.Metrics), workers, budget int) *evaluator {
 	if workers < 1 {
 		workers = 1
 	}
 	ev := &evaluator{ctx: ctx, l: l, workers: workers, budget: budget, pack: newPacking(l.size)}
 	ev.cache, ev.missIdx = newMemo(&ev.pack), newMemo(&ev.pack)
+	// Room for the budget's entries up front: no copy or garbage while the
+	// search fills them (the analysis may add a few more).
+	n := min(max(budget, 0)+1, presizeMax)
+	ev.entries = make([]sim.Metrics, 0, n)
+	ev.genes = make([]uint16, 0, n*l.n)
 	ev.fns = make([]func(genome.Genome, *sim.Metrics), workers)
 	for i := range ev.fns {
 		ev.fns[i] = newFn()

@@ -68,9 +68,9 @@ func newAPIPool(us []apiUsage, p *Prices, freeTier bool) apiPool {
 	return pool
 }
 
-// apiLines appends one API's line items to dst. WebSocket APIs are priced
+// apiItems gives one API's line items. WebSocket APIs are priced
 // per message and connection-minute, which the scenario does not give.
-func apiLines(u *apiUsage, pool *apiPool, p *Prices, dst []Line) []Line {
+func apiItems(u *apiUsage, pool *apiPool, p *Prices, s *lineSink) {
 	a := &p.APIGateway
 	price, unitPrice, free, item, freeA := a.HTTP, pool.httpPrice, pool.freeHTTP, "Requests (HTTP API)", a.FreeHTTP
 	if u.rest {
@@ -78,15 +78,21 @@ func apiLines(u *apiUsage, pool *apiPool, p *Prices, dst []Line) []Line {
 	}
 	switch {
 	case u.websocket:
-		dst = append(dst, Line{Item: "Messages and connection minutes (WebSocket)", DependsOnUsage: true, Note: noteUsage})
+		s.add(Line{Item: "Messages and connection minutes (WebSocket)", DependsOnUsage: true, Note: noteUsage})
 	case u.known:
-		dst = append(dst, priced(item, u.requests*(1-free), unitPrice, price))
-		dst = appendFree(dst, "Requests (free tier)", u.requests*free, freeA, "")
+		s.priced(item, u.requests*(1-free), unitPrice, price)
+		s.addFree("Requests (free tier)", u.requests*free, freeA, "")
 	default:
-		dst = append(dst, unknown(item, price))
+		s.usage(item, price)
 	}
 	if i := p.cacheIndex(u.cacheGB); i >= 0 {
-		dst = append(dst, flat(a.CacheItem[i], hoursPerMonth, a.Cache[i]))
+		s.flat(a.CacheItem[i], hoursPerMonth, a.Cache[i])
 	}
-	return dst
+}
+
+// apiLines appends the line items of apiItems to dst.
+func apiLines(u *apiUsage, pool *apiPool, p *Prices, dst []Line) []Line {
+	s := lineSink{keep: true, lines: dst}
+	apiItems(u, pool, p, &s)
+	return s.lines
 }

@@ -26,15 +26,22 @@ func alarmMetrics(a *infra.Alarm) int {
 	return 1
 }
 
-// alarmLines appends one template alarm's line items to dst: its alarm
+// alarmItems gives one template alarm's line items: its alarm
 // metrics at the standard or high-resolution price.
-func alarmLines(a *infra.Alarm, free float64, p *Prices, dst []Line) []Line {
+func alarmItems(a *infra.Alarm, free float64, p *Prices, s *lineSink) {
 	cw := &p.CloudWatch
 	n := float64(alarmMetrics(a))
 	if a.HighResolution {
-		return append(dst, flat("Alarm metrics (high resolution)", n, cw.AlarmHighRes))
+		s.flat("Alarm metrics (high resolution)", n, cw.AlarmHighRes)
+		return
 	}
-	dst = append(dst, flat("Alarm metrics (standard resolution)", n*(1-free), cw.AlarmStandard))
-	dst = appendFree(dst, "Alarm metrics (free tier)", n*free, cw.FreeAlarms, "")
-	return dst
+	s.flat("Alarm metrics (standard resolution)", n*(1-free), cw.AlarmStandard)
+	s.addFree("Alarm metrics (free tier)", n*free, cw.FreeAlarms, "")
+}
+
+// alarmLines appends the line items of alarmItems to dst.
+func alarmLines(a *infra.Alarm, free float64, p *Prices, dst []Line) []Line {
+	s := lineSink{keep: true, lines: dst}
+	alarmItems(a, free, p, &s)
+	return s.lines
 }

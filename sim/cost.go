@@ -127,3 +127,68 @@ func (l *Line) withSource() {
 		l.Source = l.allow.Source + " (" + l.allow.Date + ")"
 	}
 }
+
+// lineSink receives one slot's line items from the xItems functions: it
+// sums their cost (USD per month, in the order given) and counts the
+// usage-dependent ones, and builds the lines themselves only when keep is
+// set (the report). The search reads the sums alone, so it builds no Line.
+type lineSink struct {
+	keep  bool
+	lines []Line
+	// usd is the sum of the lines' USDMonth; unknown counts the lines with
+	// DependsOnUsage.
+	usd     float64
+	unknown int
+}
+
+// add takes one line.
+func (s *lineSink) add(l Line) {
+	s.usd += l.USDMonth
+	if l.DependsOnUsage {
+		s.unknown++
+	}
+	if s.keep {
+		s.lines = append(s.lines, l)
+	}
+}
+
+// priced takes the line priced(item, q, unitPrice, p).
+func (s *lineSink) priced(item string, q, unitPrice float64, p *Price) {
+	// The explicit conversion rounds the product as the Line's USDMonth
+	// field holds it (no fused multiply-add), so both modes sum the same.
+	s.usd += float64(q * unitPrice)
+	if s.keep {
+		s.lines = append(s.lines, priced(item, q, unitPrice, p))
+	}
+}
+
+// flat takes the line flat(item, q, p).
+func (s *lineSink) flat(item string, q float64, p *Price) {
+	s.priced(item, q, p.USD, p)
+}
+
+// flatNote takes the line flat(item, q, p) with a Note (none when "").
+func (s *lineSink) flatNote(item string, q float64, p *Price, note string) {
+	s.usd += float64(q * p.USD) // as in priced
+	if s.keep {
+		l := flat(item, q, p)
+		l.Note = note
+		s.lines = append(s.lines, l)
+	}
+}
+
+// usage takes the "depends on usage" line unknown(item, p): it costs 0.
+func (s *lineSink) usage(item string, p *Price) {
+	s.unknown++
+	if s.keep {
+		s.lines = append(s.lines, unknown(item, p))
+	}
+}
+
+// addFree takes an informational free-tier line of q units (appendFree).
+// It costs nothing and depends on no usage, so only a keeping sink sees it.
+func (s *lineSink) addFree(item string, q float64, a *Allowance, unit string) {
+	if s.keep {
+		s.lines = appendFree(s.lines, item, q, a, unit)
+	}
+}

@@ -108,14 +108,18 @@ type costScratch struct {
 	fu  []lambdaUsage
 	// tin, bin and qin are the tables', buckets' and queues' inputs with
 	// this variant's calls (the invocations a REST cache leaves).
-	tin   []tableInput
-	bin   []bucketInput
-	qin   []queueInput
-	tu    []tableUsage
-	bu    []bucketUsage
-	au    []apiUsage
+	tin []tableInput
+	bin []bucketInput
+	qin []queueInput
+	tu  []tableUsage
+	bu  []bucketUsage
+	au  []apiUsage
+	// keep makes eval list the line items (lines, spans) for the report;
+	// without it eval sums them only.
+	keep  bool
+	sink  lineSink
 	lines []Line
-	// spans[i] is slot i's lines: lines[spans[i][0]:spans[i][1]].
+	// spans[i] is slot i's lines: lines[spans[i][0]:spans[i][1]] (keep only).
 	spans   [][2]int
 	usd     []float64
 	total   float64
@@ -351,38 +355,36 @@ func (m *costModel) eval(st *infra.State, pr *perf.Result, s *costScratch) {
 	qf := queueFree(s.qin, p, m.freeTier)
 	af := alarmFree(st.Alarms, added, p, m.freeTier)
 
-	s.lines = s.lines[:0]
-	s.total, s.unknown = 0, 0
+	// The sink keeps the lines only for the report (s.keep): the search
+	// reads the sums, which add up in the same order either way.
+	sk := &s.sink
+	sk.keep, sk.lines, sk.unknown = s.keep, s.lines[:0], 0
+	s.total = 0
 	for k := range m.slots {
 		sl := &m.slots[k]
-		start := len(s.lines)
+		start := len(sk.lines)
+		sk.usd = 0
 		switch sl.kind {
 		case kindFunction:
-			s.lines = lambdaLines(&s.fu[sl.idx], &lp, p, af, s.lines)
+			lambdaItems(&s.fu[sl.idx], &lp, p, af, sk)
 		case kindAPI:
-			s.lines = apiLines(&s.au[sl.idx], &ap, p, s.lines)
+			apiItems(&s.au[sl.idx], &ap, p, sk)
 		case kindTable:
-			s.lines = tableLines(&s.tu[sl.idx], &tp, p, s.lines)
+			tableItems(&s.tu[sl.idx], &tp, p, sk)
 		case kindBucket:
-			s.lines = bucketLines(&s.bu[sl.idx], &bp, p, s.lines)
+			bucketItems(&s.bu[sl.idx], &bp, p, sk)
 		case kindQueue:
-			s.lines = queueLines(&st.Queues[sl.idx], &s.qin[sl.idx], qf, p, s.lines)
+			queueItems(&st.Queues[sl.idx], &s.qin[sl.idx], qf, p, sk)
 		case kindAlarm:
-			s.lines = alarmLines(&st.Alarms[sl.idx], af, p, s.lines)
+			alarmItems(&st.Alarms[sl.idx], af, p, sk)
 		case kindKey:
-			s.lines = keyLines(p, s.lines)
+			keyItems(p, sk)
 		}
-		var usd float64
-		for j := start; j < len(s.lines); j++ {
-			usd += s.lines[j].USDMonth
-			if s.lines[j].DependsOnUsage {
-				s.unknown++
-			}
-		}
-		s.spans[k] = [2]int{start, len(s.lines)}
-		s.usd[k] = usd
-		s.total += usd
+		s.spans[k] = [2]int{start, len(sk.lines)}
+		s.usd[k] = sk.usd
+		s.total += sk.usd
 	}
+	s.lines, s.unknown = sk.lines, sk.unknown
 }
 
 // report turns the last eval of st into a Cost (allocates).

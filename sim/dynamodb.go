@@ -171,61 +171,68 @@ func newTablePool(us []tableUsage, p *Prices, freeTier bool) tablePool {
 	}
 }
 
-// tableLines appends one table's line items to dst.
-func tableLines(u *tableUsage, pool *tablePool, p *Prices, dst []Line) []Line {
+// tableItems gives one table's line items.
+func tableItems(u *tableUsage, pool *tablePool, p *Prices, s *lineSink) {
 	d := &p.DynamoDB
 	if u.provisioned {
 		rName, wName := "Read capacity (provisioned)", "Write capacity (provisioned)"
 		if u.autoscale {
 			rName, wName = "Read capacity (auto scaling)", "Write capacity (auto scaling)"
 		}
-		r := flat(rName, u.rcu*hoursPerMonth*(1-pool.freeRCU), d.RCUHour)
-		w := flat(wName, u.wcu*hoursPerMonth*(1-pool.freeWCU), d.WCUHour)
+		note := ""
 		if u.autoscale && !u.known {
-			r.Note = "minimum capacity; the load depends on usage"
-			w.Note = r.Note
+			note = "minimum capacity; the load depends on usage"
 		}
-		dst = append(dst, r, w)
-		dst = appendFree(dst, "Read capacity (free tier)", u.rcu*hoursPerMonth*pool.freeRCU, d.FreeRCU, d.RCUHour.Unit)
-		dst = appendFree(dst, "Write capacity (free tier)", u.wcu*hoursPerMonth*pool.freeWCU, d.FreeWCU, d.WCUHour.Unit)
+		s.flatNote(rName, u.rcu*hoursPerMonth*(1-pool.freeRCU), d.RCUHour, note)
+		s.flatNote(wName, u.wcu*hoursPerMonth*(1-pool.freeWCU), d.WCUHour, note)
+		s.addFree("Read capacity (free tier)", u.rcu*hoursPerMonth*pool.freeRCU, d.FreeRCU, d.RCUHour.Unit)
+		s.addFree("Write capacity (free tier)", u.wcu*hoursPerMonth*pool.freeWCU, d.FreeWCU, d.WCUHour.Unit)
 	} else if u.known {
-		dst = append(dst, flat("Read request units (on-demand)", u.rru, d.RRU), flat("Write request units (on-demand)", u.wru, d.WRU))
+		s.flat("Read request units (on-demand)", u.rru, d.RRU)
+		s.flat("Write request units (on-demand)", u.wru, d.WRU)
 	} else {
-		dst = append(dst, unknown("Read request units (on-demand)", d.RRU), unknown("Write request units (on-demand)", d.WRU))
+		s.usage("Read request units (on-demand)", d.RRU)
+		s.usage("Write request units (on-demand)", d.WRU)
 	}
 	if u.storageKnown {
-		dst = append(dst, flat("Storage", u.storageGB*(1-pool.freeStorage), d.Storage))
-		dst = appendFree(dst, "Storage (free tier)", u.storageGB*pool.freeStorage, d.FreeStorage, "")
+		s.flat("Storage", u.storageGB*(1-pool.freeStorage), d.Storage)
+		s.addFree("Storage (free tier)", u.storageGB*pool.freeStorage, d.FreeStorage, "")
 	} else {
-		dst = append(dst, unknown("Storage", d.Storage))
+		s.usage("Storage", d.Storage)
 	}
 	if u.pitr {
 		if u.storageKnown {
-			dst = append(dst, flat("Point-in-time recovery", u.storageGB, d.PITR))
+			s.flat("Point-in-time recovery", u.storageGB, d.PITR)
 		} else {
-			dst = append(dst, unknown("Point-in-time recovery", d.PITR))
+			s.usage("Point-in-time recovery", d.PITR)
 		}
 	}
 	if u.replicas > 0 {
 		switch {
 		case u.provisioned:
-			dst = append(dst, flat("Replicated write capacity (global tables)", u.wcu*hoursPerMonth*u.replicas, d.ReplicatedWCUHour))
+			s.flat("Replicated write capacity (global tables)", u.wcu*hoursPerMonth*u.replicas, d.ReplicatedWCUHour)
 		case u.known:
-			dst = append(dst, flat("Replicated write request units (global tables)", u.wru*u.replicas, d.ReplicatedWRU))
+			s.flat("Replicated write request units (global tables)", u.wru*u.replicas, d.ReplicatedWRU)
 		default:
-			dst = append(dst, unknown("Replicated write request units (global tables)", d.ReplicatedWRU))
+			s.usage("Replicated write request units (global tables)", d.ReplicatedWRU)
 		}
 		if u.storageKnown {
-			dst = append(dst, flat("Replica storage (global tables)", u.storageGB*u.replicas, d.Storage))
+			s.flat("Replica storage (global tables)", u.storageGB*u.replicas, d.Storage)
 		} else {
-			dst = append(dst, unknown("Replica storage (global tables)", d.Storage))
+			s.usage("Replica storage (global tables)", d.Storage)
 		}
 	}
 	if u.stream {
-		dst = append(dst, unknown("Stream read requests", d.StreamReads))
+		s.usage("Stream read requests", d.StreamReads)
 	}
 	if u.customerKey {
-		dst = append(dst, flat("KMS customer managed key", 1, p.KMS.CustomerKey))
+		s.flat("KMS customer managed key", 1, p.KMS.CustomerKey)
 	}
-	return dst
+}
+
+// tableLines appends the line items of tableItems to dst.
+func tableLines(u *tableUsage, pool *tablePool, p *Prices, dst []Line) []Line {
+	s := lineSink{keep: true, lines: dst}
+	tableItems(u, pool, p, &s)
+	return s.lines
 }

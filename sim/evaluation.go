@@ -272,6 +272,7 @@ func (p *Plan) Summarize(m *Metrics) Summary {
 // reports, not for the search). g must come from the plan's Space.
 func (p *Plan) Report(g genome.Genome) *Evaluation {
 	e := p.NewEvaluator()
+	e.cost.keep = true // the report lists the line items
 	if e.perfM != nil {
 		e.perfM.SkipFunctionPercentiles(false) // the report lists them
 	}

@@ -156,8 +156,8 @@ func newLambdaPool(us []lambdaUsage, p *Prices, freeTier bool, otherLogGB float6
 	return pool
 }
 
-// lambdaLines appends the line items of one function to dst.
-func lambdaLines(u *lambdaUsage, pool *lambdaPool, p *Prices, alarmFree float64, dst []Line) []Line {
+// lambdaItems gives the line items of one function.
+func lambdaItems(u *lambdaUsage, pool *lambdaPool, p *Prices, alarmFree float64, s *lineSink) {
 	l := &p.Lambda
 	dur, pcConf, pcDur, durName := l.DurationX86, l.ProvisionedX86, l.ProvisionedDurationX86, "Duration (on-demand, x86_64)"
 	price := pool.priceX86
@@ -166,42 +166,49 @@ func lambdaLines(u *lambdaUsage, pool *lambdaPool, p *Prices, alarmFree float64,
 		price = pool.priceARM
 	}
 	if u.pcConfGBs > 0 {
-		dst = append(dst, flat("Provisioned concurrency", u.pcConfGBs, pcConf))
+		s.flat("Provisioned concurrency", u.pcConfGBs, pcConf)
 	}
 	if !u.known {
-		dst = append(dst, unknown("Requests", l.Requests), unknown(durName, dur))
+		s.usage("Requests", l.Requests)
+		s.usage(durName, dur)
 	} else {
 		fr, fd := pool.freeReq, pool.freeGBs
 		if u.provisioned {
 			fr, fd = 0, 0
 		}
-		dst = append(dst, flat("Requests", u.requests*(1-fr), l.Requests))
-		dst = appendFree(dst, "Requests (free tier)", u.requests*fr, l.FreeRequests, "")
-		dst = append(dst, priced(durName, u.gbs*(1-fd), price, dur))
+		s.flat("Requests", u.requests*(1-fr), l.Requests)
+		s.addFree("Requests (free tier)", u.requests*fr, l.FreeRequests, "")
+		s.priced(durName, u.gbs*(1-fd), price, dur)
 		if u.initGBs > 0 {
-			dst = append(dst, priced("Duration (INIT of cold starts)", u.initGBs*(1-fd), price, dur))
+			s.priced("Duration (INIT of cold starts)", u.initGBs*(1-fd), price, dur)
 		}
-		dst = appendFree(dst, "Duration (free tier)", (u.gbs+u.initGBs)*fd, l.FreeDuration, "")
+		s.addFree("Duration (free tier)", (u.gbs+u.initGBs)*fd, l.FreeDuration, "")
 		if u.pcGBs > 0 {
-			dst = append(dst, flat("Duration (provisioned concurrency)", u.pcGBs, pcDur))
+			s.flat("Duration (provisioned concurrency)", u.pcGBs, pcDur)
 		}
 		if u.ephGBs > 0 {
-			dst = append(dst, flat("Ephemeral storage (above 512 MB)", u.ephGBs, l.Ephemeral))
+			s.flat("Ephemeral storage (above 512 MB)", u.ephGBs, l.Ephemeral)
 		}
 	}
 	cw := &p.CloudWatch
 	switch {
 	case u.logKnown:
-		dst = append(dst, priced("Logs ingestion", u.logGB*(1-pool.logShare), pool.logPrice, cw.LogsIngestion))
-		dst = appendFree(dst, "Logs ingestion (free tier)", u.logGB*pool.logShare, cw.FreeLogs, "")
+		s.priced("Logs ingestion", u.logGB*(1-pool.logShare), pool.logPrice, cw.LogsIngestion)
+		s.addFree("Logs ingestion (free tier)", u.logGB*pool.logShare, cw.FreeLogs, "")
 	default:
-		dst = append(dst, unknown("Logs ingestion", cw.LogsIngestion))
+		s.usage("Logs ingestion", cw.LogsIngestion)
 	}
 	if u.alarmMetrics > 0 {
-		dst = append(dst, flat("Deployment alarms (standard resolution)", u.alarmMetrics*(1-alarmFree), cw.AlarmStandard))
-		dst = appendFree(dst, "Deployment alarms (free tier)", u.alarmMetrics*alarmFree, cw.FreeAlarms, "")
+		s.flat("Deployment alarms (standard resolution)", u.alarmMetrics*(1-alarmFree), cw.AlarmStandard)
+		s.addFree("Deployment alarms (free tier)", u.alarmMetrics*alarmFree, cw.FreeAlarms, "")
 	}
-	return dst
+}
+
+// lambdaLines appends the line items of lambdaItems to dst.
+func lambdaLines(u *lambdaUsage, pool *lambdaPool, p *Prices, alarmFree float64, dst []Line) []Line {
+	s := lineSink{keep: true, lines: dst}
+	lambdaItems(u, pool, p, alarmFree, &s)
+	return s.lines
 }
 
 func clamp01(x float64) float64 {

@@ -101,53 +101,53 @@ func newBucketPool(us []bucketUsage, p *Prices, freeTier bool) bucketPool {
 	return pool
 }
 
-// bucketLines appends one bucket's line items to dst.
-func bucketLines(u *bucketUsage, pool *bucketPool, p *Prices, dst []Line) []Line {
+// bucketItems gives one bucket's line items.
+func bucketItems(u *bucketUsage, pool *bucketPool, p *Prices, sk *lineSink) {
 	s := &p.S3
 	in, b := u.in, u.b
 	keep := 1 - pool.freeStorage
 	if in.StorageKnown {
-		dst = append(dst, priced("Storage (Standard)", nonNeg(in.StorageGB)*keep, pool.storagePrice, s.Storage))
+		sk.priced("Storage (Standard)", nonNeg(in.StorageGB)*keep, pool.storagePrice, s.Storage)
 	} else {
-		dst = append(dst, unknown("Storage (Standard)", s.Storage))
+		sk.usage("Storage (Standard)", s.Storage)
 	}
 	if in.CallsKnown {
-		dst = append(dst,
-			flat("PUT, COPY, POST, LIST requests", nonNeg(in.Puts)*(1-pool.freePut), s.Put),
-			flat("GET, SELECT and other requests", nonNeg(in.Gets)*(1-pool.freeGet), s.Get))
+		sk.flat("PUT, COPY, POST, LIST requests", nonNeg(in.Puts)*(1-pool.freePut), s.Put)
+		sk.flat("GET, SELECT and other requests", nonNeg(in.Gets)*(1-pool.freeGet), s.Get)
 	} else {
-		dst = append(dst, unknown("PUT, COPY, POST, LIST requests", s.Put), unknown("GET, SELECT and other requests", s.Get))
+		sk.usage("PUT, COPY, POST, LIST requests", s.Put)
+		sk.usage("GET, SELECT and other requests", s.Get)
 	}
-	dst = appendFree(dst, "Storage (free tier)", u.storedGB()*pool.freeStorage, s.FreeStorage, "")
+	sk.addFree("Storage (free tier)", u.storedGB()*pool.freeStorage, s.FreeStorage, "")
 	if in.CallsKnown {
-		dst = appendFree(dst, "PUT requests (free tier)", nonNeg(in.Puts)*pool.freePut, s.FreePut, "")
-		dst = appendFree(dst, "GET requests (free tier)", nonNeg(in.Gets)*pool.freeGet, s.FreeGet, "")
+		sk.addFree("PUT requests (free tier)", nonNeg(in.Puts)*pool.freePut, s.FreePut, "")
+		sk.addFree("GET requests (free tier)", nonNeg(in.Gets)*pool.freeGet, s.FreeGet, "")
 	}
 	if b.Versioning {
 		if in.StorageKnown && in.OverwriteKnown {
-			dst = append(dst, priced("Noncurrent versions (versioning)", u.noncurrentGB*keep, pool.storagePrice, s.Storage))
+			sk.priced("Noncurrent versions (versioning)", u.noncurrentGB*keep, pool.storagePrice, s.Storage)
 		} else {
-			dst = append(dst, unknown("Noncurrent versions (versioning)", s.Storage))
+			sk.usage("Noncurrent versions (versioning)", s.Storage)
 		}
 	}
 	if b.Replication {
 		if in.StorageKnown {
 			// The replica is billed in its own region at the Standard price.
-			dst = append(dst, flat("Replica storage", nonNeg(in.StorageGB)+u.noncurrentGB, s.Storage))
+			sk.flat("Replica storage", nonNeg(in.StorageGB)+u.noncurrentGB, s.Storage)
 		} else {
-			dst = append(dst, unknown("Replica storage", s.Storage))
+			sk.usage("Replica storage", s.Storage)
 		}
 		if in.CallsKnown {
-			dst = append(dst, flat("Replication PUT requests", nonNeg(in.Puts), s.Put))
+			sk.flat("Replication PUT requests", nonNeg(in.Puts), s.Put)
 		} else {
-			dst = append(dst, unknown("Replication PUT requests", s.Put))
+			sk.usage("Replication PUT requests", s.Put)
 		}
 		if b.CrossRegion {
 			if in.CallsKnown && in.ObjectKB > 0 {
 				gb := nonNeg(in.Puts) * in.ObjectKB / (1024 * 1024)
-				dst = append(dst, flat("Inter-region transfer (replication)", gb, p.DataTransfer.InterRegion))
+				sk.flat("Inter-region transfer (replication)", gb, p.DataTransfer.InterRegion)
 			} else {
-				dst = append(dst, unknown("Inter-region transfer (replication)", p.DataTransfer.InterRegion))
+				sk.usage("Inter-region transfer (replication)", p.DataTransfer.InterRegion)
 			}
 		}
 	}
@@ -158,18 +158,24 @@ func bucketLines(u *bucketUsage, pool *bucketPool, p *Prices, dst []Line) []Line
 			item = "KMS requests (SSE-KMS with bucket key)"
 		}
 		if in.CallsKnown {
-			dst = append(dst, flat(item, u.kmsRequests*(1-pool.freeKMS), p.KMS.Requests))
-			dst = appendFree(dst, "KMS requests (free tier)", u.kmsRequests*pool.freeKMS, p.KMS.FreeRequests, "")
+			sk.flat(item, u.kmsRequests*(1-pool.freeKMS), p.KMS.Requests)
+			sk.addFree("KMS requests (free tier)", u.kmsRequests*pool.freeKMS, p.KMS.FreeRequests, "")
 		} else {
-			dst = append(dst, unknown(item, p.KMS.Requests))
+			sk.usage(item, p.KMS.Requests)
 		}
 	}
 	if b.Logging {
 		if in.AccessLogKnown {
-			dst = append(dst, priced("Access log storage", u.logGB*keep, pool.storagePrice, s.Storage))
+			sk.priced("Access log storage", u.logGB*keep, pool.storagePrice, s.Storage)
 		} else {
-			dst = append(dst, unknown("Access log storage", s.Storage))
+			sk.usage("Access log storage", s.Storage)
 		}
 	}
-	return dst
+}
+
+// bucketLines appends the line items of bucketItems to dst.
+func bucketLines(u *bucketUsage, pool *bucketPool, p *Prices, dst []Line) []Line {
+	s := lineSink{keep: true, lines: dst}
+	bucketItems(u, pool, p, &s)
+	return s.lines
 }

@@ -38,17 +38,24 @@ func queueFree(ins []queueInput, p *Prices, freeTier bool) float64 {
 	return freeShare(freeTier, p.SQS.FreeRequests.Quantity, total)
 }
 
-// queueLines appends one queue's line items to dst.
-func queueLines(q *infra.Queue, in *queueInput, free float64, p *Prices, dst []Line) []Line {
+// queueItems gives one queue's line items.
+func queueItems(q *infra.Queue, in *queueInput, free float64, p *Prices, s *lineSink) {
 	price, item := p.SQS.Standard, "Requests (standard queue)"
 	if q.FIFO {
 		price, item = p.SQS.FIFO, "Requests (FIFO queue)"
 	}
 	if !in.Known {
-		return append(dst, unknown(item, price))
+		s.usage(item, price)
+		return
 	}
 	r := queueRequests(in)
-	dst = append(dst, flat(item, r*(1-free), price))
-	dst = appendFree(dst, "Requests (free tier)", r*free, p.SQS.FreeRequests, "")
-	return dst
+	s.flat(item, r*(1-free), price)
+	s.addFree("Requests (free tier)", r*free, p.SQS.FreeRequests, "")
+}
+
+// queueLines appends the line items of queueItems to dst.
+func queueLines(q *infra.Queue, in *queueInput, free float64, p *Prices, dst []Line) []Line {
+	s := lineSink{keep: true, lines: dst}
+	queueItems(q, in, free, p, &s)
+	return s.lines
 }
