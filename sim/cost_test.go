@@ -133,7 +133,7 @@ func TestLambdaTiers(t *testing.T) {
 	p := mustPrices(t)
 	x86, arm := p.Lambda.DurationX86, p.Lambda.DurationARM
 	tier := func(pr *Price, q float64, i int) float64 {
-		return pr.TierQuantity(q, i) * pr.Tiers[i].USD
+		return tierQuantity(pr, q, i) * pr.Tiers[i].USD
 	}
 	tests := []struct {
 		name string
@@ -566,4 +566,21 @@ func TestMoreTrafficNeverCostsLess(t *testing.T) {
 			t.Fatalf("bucket case %d: %v x traffic costs $%v < $%v", i, k, b, a)
 		}
 	}
+}
+
+// tierQuantity is how much of q falls in tier i of p (an oracle for
+// Price.Cost, which walks the tiers differently).
+func tierQuantity(p *Price, q float64, i int) float64 {
+	if !(q > 0) || i < 0 || i >= len(p.Tiers) {
+		return 0
+	}
+	lo := 0.0
+	if i > 0 {
+		lo = p.Tiers[i-1].UpTo
+	}
+	hi := p.Tiers[i].UpTo
+	if hi == 0 || q < hi {
+		hi = q
+	}
+	return math.Max(0, hi-lo)
 }

@@ -165,7 +165,7 @@ func (p *Plan) NewEvaluator() *Evaluator {
 // plan's Space (one value index per gene, in range). It does not allocate.
 func (e *Evaluator) Evaluate(g genome.Genome, m *Metrics) {
 	p := e.p
-	e.p.binder.Apply(e.st, g)
+	p.binder.Apply(e.st, g)
 	st := e.st
 	*m = Metrics{}
 	o := &m.Objectives
@@ -175,7 +175,7 @@ func (e *Evaluator) Evaluate(g genome.Genome, m *Metrics) {
 		o.LatencyP50MS, o.LatencyP95MS, o.LatencyP99MS = a.P50MS, a.P95MS, a.P99MS
 		o.ErrorRate, o.Availability = a.ErrorRate, a.Availability
 	}
-	e.p.cost.eval(st, e.perfR, e.cost)
+	p.cost.eval(st, e.perfR, e.cost)
 	o.CostUSDMonth = e.cost.total
 	if p.comp != nil {
 		p.comp.Eval(st, e.compR)
@@ -184,7 +184,7 @@ func (e *Evaluator) Evaluate(g genome.Genome, m *Metrics) {
 	}
 	if p.roll != nil {
 		// The alarms the genome adds are billed on the functions' cost
-		// lines (cloudwatch), not from rollout's AlarmCostUSDMonth.
+		// lines (cloudwatch) and counted in complexity.
 		p.roll.Eval(st, e.rollR)
 		o.DeployRisk, o.LeadTimeMin = e.rollR.DeployRisk, e.rollR.LeadTimeMin
 	}

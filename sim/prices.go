@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"embed"
 	"fmt"
-	"math"
 	"sort"
 	"strings"
 
@@ -72,22 +71,6 @@ func (p *Price) Cost(q float64) float64 {
 		lo = t.UpTo
 	}
 	return usd
-}
-
-// TierQuantity is how much of q falls in tier i.
-func (p *Price) TierQuantity(q float64, i int) float64 {
-	if !(q > 0) || i < 0 || i >= len(p.Tiers) {
-		return 0
-	}
-	lo := 0.0
-	if i > 0 {
-		lo = p.Tiers[i-1].UpTo
-	}
-	hi := p.Tiers[i].UpTo
-	if hi == 0 || q < hi {
-		hi = q
-	}
-	return math.Max(0, hi-lo)
 }
 
 // priceFile is one embedded table.

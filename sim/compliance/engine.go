@@ -100,6 +100,11 @@ func Compile(t *cfn.Template, st *infra.State, sc *scenarios.Scenario, only []st
 		return nil, errors.New("compliance: no template")
 	}
 	e := &Engine{haveState: st != nil, path: t.Path}
+	// The managed rules' parameter defaults: 80% of the account's
+	// capacity quota (decisions.md "dynamodb-throughput-limit-check"), and
+	// the AWS Config rule cloudwatch-alarm-action-check's defaults:
+	// alarmActionRequired and insufficientDataActionRequired true,
+	// okActionRequired false.
 	e.params = params{rcuPct: 80, wcuPct: 80, alarmReq: true, insufficientReq: true}
 	var required []string
 	if sc != nil {
@@ -168,38 +173,19 @@ func Compile(t *cfn.Template, st *infra.State, sc *scenarios.Scenario, only []st
 func (e *Engine) bindState(st *infra.State) {
 	for i := range e.subjects {
 		s := &e.subjects[i]
-		s.st = -1
 		switch s.kind {
 		case kindBucket:
-			for j := range st.Buckets {
-				if st.Buckets[j].ID == s.ID {
-					s.st = j
-				}
-			}
+			s.st = st.BucketIndex(s.ID)
 		case kindTable:
-			for j := range st.Tables {
-				if st.Tables[j].ID == s.ID {
-					s.st = j
-				}
-			}
+			s.st = st.TableIndex(s.ID)
 		case kindFunction:
-			for j := range st.Functions {
-				if st.Functions[j].ID == s.ID {
-					s.st = j
-				}
-			}
+			s.st = st.FunctionIndex(s.ID)
 		case kindAPI:
-			for j := range st.APIs {
-				if st.APIs[j].ID == s.ID {
-					s.st = j
-				}
-			}
+			s.st = st.APIIndex(s.ID)
 		case kindQueue:
-			for j := range st.Queues {
-				if st.Queues[j].ID == s.ID {
-					s.st = j
-				}
-			}
+			s.st = st.QueueIndex(s.ID)
+		default:
+			s.st = -1
 		}
 	}
 }

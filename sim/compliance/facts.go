@@ -631,8 +631,8 @@ func (x *extractor) methodFacts(typ string, props *cfn.Value, a *infra.API) {
 	}
 }
 
-// cacheGB is the declared cache size, or the smallest size (0.5 GB,
-// aws-facts.md section 1.2 cache table) when the cache is on without one.
+// cacheGB is the declared cache size, or the smallest size
+// (infra.DefaultCacheGB) when the cache is on without one.
 func (x *extractor) cacheGB(typ string, props *cfn.Value, enabledKey, sizeKey string) float64 {
 	if !x.truth(x.propOf(typ, props, enabledKey)) {
 		return 0
@@ -640,7 +640,7 @@ func (x *extractor) cacheGB(typ string, props *cfn.Value, enabledKey, sizeKey st
 	if f, ok := x.propOf(typ, props, sizeKey).Float(); ok && f > 0 {
 		return f
 	}
-	return 0.5
+	return infra.DefaultCacheGB
 }
 
 func (x *extractor) restAPI(r *cfn.Resource, id, typ string, pos cfn.Pos, props *cfn.Value, implicit bool) {

@@ -80,7 +80,7 @@ func (b *builder) alarms() {
 			MetricName:        text(r.Prop("MetricName")),
 			Statistic:         text(r.Prop("Statistic")),
 			Metrics:           1,
-			PeriodS:           number(r.Prop("Period"), 60),
+			PeriodS:           number(r.Prop("Period"), 60), // unreadable: 60 s, as the alarms genome.Apply writes
 			EvaluationPeriods: int(number(r.Prop("EvaluationPeriods"), 1)),
 			Threshold:         number(r.Prop("Threshold"), 0),
 			Comparison:        text(r.Prop("ComparisonOperator")),

@@ -27,27 +27,48 @@ func (st *State) index() {
 	}
 }
 
-func (st *State) lookup(prefix, id string) int {
-	if i, ok := st.ids[prefix+id]; ok {
-		return i
+// lookup finds id among the resources of one kind: through the index a
+// State from Baseline or Binder.NewState has, or, in a State built by hand
+// (tests), by scanning its resources.
+func lookup[T any](st *State, prefix string, rs []T, idOf func(*T) string, id string) int {
+	if st.ids != nil {
+		if i, ok := st.ids[prefix+id]; ok {
+			return i
+		}
+		return -1
+	}
+	for i := range rs {
+		if idOf(&rs[i]) == id {
+			return i
+		}
 	}
 	return -1
 }
 
 // FunctionIndex returns the index of a function by logical ID, or -1.
-func (st *State) FunctionIndex(id string) int { return st.lookup("f:", id) }
+func (st *State) FunctionIndex(id string) int {
+	return lookup(st, "f:", st.Functions, func(f *Function) string { return f.ID }, id)
+}
 
 // TableIndex returns the index of a table by logical ID, or -1.
-func (st *State) TableIndex(id string) int { return st.lookup("t:", id) }
+func (st *State) TableIndex(id string) int {
+	return lookup(st, "t:", st.Tables, func(t *Table) string { return t.ID }, id)
+}
 
 // BucketIndex returns the index of a bucket by logical ID, or -1.
-func (st *State) BucketIndex(id string) int { return st.lookup("b:", id) }
+func (st *State) BucketIndex(id string) int {
+	return lookup(st, "b:", st.Buckets, func(b *Bucket) string { return b.ID }, id)
+}
 
 // APIIndex returns the index of an API by logical ID, or -1.
-func (st *State) APIIndex(id string) int { return st.lookup("a:", id) }
+func (st *State) APIIndex(id string) int {
+	return lookup(st, "a:", st.APIs, func(a *API) string { return a.ID }, id)
+}
 
 // QueueIndex returns the index of a queue by logical ID, or -1.
-func (st *State) QueueIndex(id string) int { return st.lookup("q:", id) }
+func (st *State) QueueIndex(id string) int {
+	return lookup(st, "q:", st.Queues, func(q *Queue) string { return q.ID }, id)
+}
 
 // CopyFrom copies src into st without allocating when st has the same shape
 // (as a State from Binder.NewState has).

@@ -247,7 +247,7 @@ func Compile(st *infra.State, sc *scenarios.Scenario) (*Model, error) {
 	}
 	sort.Strings(ids)
 	for _, id := range ids {
-		if indexFunction(st, id) < 0 {
+		if st.FunctionIndex(id) < 0 {
 			return nil, fmt.Errorf("perf: workload.functions.%s: no Lambda function %s in the template", id, id)
 		}
 	}
@@ -285,33 +285,6 @@ func Compile(st *infra.State, sc *scenarios.Scenario) (*Model, error) {
 	m.pool = newMemo(len(m.poolKey), memoHint, poolMemoLimit)
 	m.poolVals = make([][2]float64, 0, memoHint)
 	return m, nil
-}
-
-func indexFunction(st *infra.State, id string) int {
-	for i := range st.Functions {
-		if st.Functions[i].ID == id {
-			return i
-		}
-	}
-	return -1
-}
-
-func indexTable(st *infra.State, id string) int {
-	for i := range st.Tables {
-		if st.Tables[i].ID == id {
-			return i
-		}
-	}
-	return -1
-}
-
-func indexBucket(st *infra.State, id string) int {
-	for i := range st.Buckets {
-		if st.Buckets[i].ID == id {
-			return i
-		}
-	}
-	return -1
 }
 
 // compile reads one function's workload, applying the documented defaults
@@ -366,7 +339,7 @@ func (fm *fnModel) compile(st *infra.State, f *infra.Function, fl *scenarios.Fun
 				return fmt.Errorf("%scalls.%s: counts must be finite numbers >= 0", key, id)
 			}
 		}
-		cl := call{table: indexTable(st, id), bucket: indexBucket(st, id),
+		cl := call{table: st.TableIndex(id), bucket: st.BucketIndex(id),
 			reads: c.Reads, writes: c.Writes, gets: c.Gets, puts: c.Puts}
 		if cl.table < 0 && cl.bucket < 0 {
 			// SQS sends or resources the model does not time: part of

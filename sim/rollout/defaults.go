@@ -2,12 +2,6 @@ package rollout
 
 import "github.com/evoarch/evoarch/scenarios"
 
-const (
-	// addedAlarmUSDMonth is the price of one standard-resolution alarm
-	// metric, USD per month (aws-facts.md 1.6 [V-ic]).
-	addedAlarmUSDMonth = 0.10
-)
-
 // releaseModel is the scenario's release block with its defaults applied
 // (scenarios/defaults.go).
 type releaseModel struct {

@@ -63,9 +63,8 @@
 //   - The genome's DeploymentAlarms gene adds "errors": Errors Sum > 0 over
 //     one 60 s period, 1 of 1 datapoints; "errors+latency" adds a p99
 //     Duration alarm as well. The release model's defects are errors (Lambda
-//     counts timeouts as Errors), so the Duration alarm adds no detection;
-//     it adds its cost ($0.10 a month, standard resolution, aws-facts.md
-//     1.6 [V-ic]).
+//     counts timeouts as Errors), so the Duration alarm adds no detection,
+//     only cost and complexity (billed and counted by package sim).
 //   - Several alarms read the same errors, so they are not independent:
 //     the model takes, at each moment, the best single alarm's chance of not
 //     having fired yet. That is exact when one alarm's firing implies the

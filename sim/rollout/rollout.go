@@ -52,11 +52,6 @@ type Result struct {
 	// LeadTimeMin is the longest function's lead time, minutes: deployment
 	// groups deploy in parallel (aws-facts.md section 5).
 	LeadTimeMin float64
-	// AlarmCostUSDMonth is what the alarms the genome adds cost, USD per
-	// month ($0.10 each, standard resolution: aws-facts.md 1.6 [V-ic]).
-	AlarmCostUSDMonth float64
-	// AlarmsAdded is the number of alarms the genome adds (for complexity).
-	AlarmsAdded int
 	// Unknown is the number of functions whose deployment figures are not
 	// computed (FunctionResult.Unknown) and are missing from DeployRisk and
 	// LeadTimeMin.
@@ -230,7 +225,7 @@ func (m *Model) NewResult() *Result {
 // Deploy, AlarmLevel, PreTraffic and PostTraffic. The template's own alarms
 // are those of the compiled state.
 func (m *Model) Eval(st *infra.State, out *Result) {
-	out.DeployRisk, out.LeadTimeMin, out.AlarmCostUSDMonth, out.AlarmsAdded, out.Unknown = 0, 0, 0, 0, 0
+	out.DeployRisk, out.LeadTimeMin, out.Unknown = 0, 0, 0
 	n := min(len(m.fns), len(st.Functions), len(out.Functions))
 	for i := range n {
 		fn := &st.Functions[i]
@@ -242,9 +237,6 @@ func (m *Model) Eval(st *infra.State, out *Result) {
 			out.DeployRisk += r.ExpectedFailedRequests
 			out.LeadTimeMin = math.Max(out.LeadTimeMin, r.LeadTimeMin)
 		}
-		added := int(min(fn.AlarmLevel, 2))
-		out.AlarmsAdded += added
-		out.AlarmCostUSDMonth += float64(added) * addedAlarmUSDMonth
 	}
 }
 
