@@ -100,7 +100,7 @@ func analyse(ev *evaluator, o Options, res *Result) {
 			nc.Delta, keeps, res.Roadmap[0].Delta))
 	}
 	res.RoadmapNote = strings.Join(notes, "; ")
-	res.BestChanges = l.changes(res.Baseline, res.Best)
+	res.BestChanges = l.space.Changes(res.Baseline, res.Best)
 	res.Sensitivity = sensitivity(ev, res)
 }
 
@@ -344,7 +344,7 @@ func binomial(n, k int) float64 {
 func makeStep(ev *evaluator, from genome.Genome, fm *sim.Metrics, to genome.Genome, tm *sim.Metrics) Step {
 	l := ev.l
 	st := Step{Genome: cloneGenome(to), Metrics: *tm, Fitness: tm.Fitness, Delta: tm.Fitness - fm.Fitness,
-		Changes: l.changes(from, to)}
+		Changes: l.space.Changes(from, to)}
 	diff := diffGenes(from, to)
 	main := mainGene(ev, from, fm, to, diff)
 	st.Label = label(&l.space.Genes[main], to[main] < from[main], fm, tm)

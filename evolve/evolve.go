@@ -124,12 +124,9 @@ const (
 	StopCancelled   = "cancelled"   // the context was cancelled: the best so far
 )
 
-// Change is one gene's move (INTERFACE.md "changes").
-type Change struct {
-	Gene string `json:"gene"`
-	From any    `json:"from"`
-	To   any    `json:"to"`
-}
+// Change is one gene's move (INTERFACE.md "changes"): genome.Change, so
+// the search and the genome describe a change the same way.
+type Change = genome.Change
 
 // Generation is one line of a run's history.
 type Generation struct {
@@ -290,10 +287,15 @@ func (o Options) withDefaults() (Options, error) {
 	if !valid {
 		return o, fmt.Errorf("evolve: unknown algorithm %q: valid values are {%s}", o.Algorithm, strings.Join(Algorithms(), "|"))
 	}
-	if o.Population < 0 || o.Generations < 0 || o.Budget < 0 || o.MaxChange < 0 || o.Workers < 0 ||
-		o.ExhaustiveLimit < 0 || o.NeighbourhoodLimit < 0 || o.Stagnation < 0 {
-		return o, fmt.Errorf("evolve: negative option: population %d, generations %d, budget %d, max change %d, workers %d",
-			o.Population, o.Generations, o.Budget, o.MaxChange, o.Workers)
+	for _, f := range []struct {
+		name string
+		v    int64
+	}{{"population", int64(o.Population)}, {"generations", int64(o.Generations)}, {"budget", int64(o.Budget)},
+		{"max change", int64(o.MaxChange)}, {"workers", int64(o.Workers)}, {"exhaustive limit", o.ExhaustiveLimit},
+		{"neighbourhood limit", int64(o.NeighbourhoodLimit)}, {"stagnation", int64(o.Stagnation)}} {
+		if f.v < 0 {
+			return o, fmt.Errorf("evolve: negative option: %s %d: must be 0 or more", f.name, f.v)
+		}
 	}
 	if o.Population == 0 {
 		o.Population = DefaultPopulation

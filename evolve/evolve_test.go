@@ -495,6 +495,7 @@ func TestOptionErrors(t *testing.T) {
 		{Options{Algorithm: NSGA2, Objectives: []string{"cost", "cost_usd_month"}}, "given twice"},
 		{Options{Population: 2}, "invalid population 2"},
 		{Options{Budget: -1}, "negative option"},
+		{Options{ExhaustiveLimit: -1}, "negative option: exhaustive limit -1"},
 	}
 	for _, c := range cases {
 		_, err := Run(context.Background(), p, c.o)

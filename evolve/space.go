@@ -212,18 +212,6 @@ func diffGenes(a, b genome.Genome) []int {
 	return out
 }
 
-// changes describes the genes that differ between from and to.
-func (l *layout) changes(from, to genome.Genome) []Change {
-	out := []Change{}
-	for i := range from {
-		if from[i] != to[i] {
-			g := &l.space.Genes[i]
-			out = append(out, Change{Gene: g.Name, From: g.Values[from[i]], To: g.Values[to[i]]})
-		}
-	}
-	return out
-}
-
 // appendKey appends g's memo-cache key (two bytes per gene) to buf.
 func appendKey(buf []byte, g genome.Genome) []byte {
 	for _, v := range g {

@@ -306,7 +306,7 @@ func (d *deriver) findHooks() {
 			mark(r.ID)
 		}
 		for _, h := range []string{"PreTraffic", "PostTraffic"} {
-			eachRef(r.Prop("DeploymentPreference", "Hooks", h), func(id, _ string) {
+			r.Prop("DeploymentPreference", "Hooks", h).EachRef(func(id, _ string) {
 				if fr := d.t.Resource(id); fr != nil && (fr.Type == typeSAMFunction || fr.Type == typeLambdaFunction) {
 					mark(id)
 				}
@@ -758,7 +758,7 @@ func (d *deriver) autoScaling(r *cfn.Resource) {
 	}
 	for _, p := range d.t.ByType(typeScalingPolicy) {
 		ok := false
-		eachRef(p.Prop("ScalingTargetId"), func(id, _ string) {
+		p.Prop("ScalingTargetId").EachRef(func(id, _ string) {
 			for _, t := range a.targets {
 				if t == id {
 					ok = true
@@ -1091,7 +1091,7 @@ func (d *deriver) eachTemplateRef(fn func(id, attr, where string)) {
 	for _, sec := range root.Keys {
 		v := root.Fields[sec]
 		if sec != "Resources" || v.Kind != cfn.Map {
-			eachRef(v, func(id, attr string) { fn(id, attr, sec) })
+			v.EachRef(func(id, attr string) { fn(id, attr, sec) })
 			continue
 		}
 		for _, rid := range v.Keys {
@@ -1106,11 +1106,11 @@ func (d *deriver) eachTemplateRef(fn func(id, attr, where string)) {
 						if pk == "Events" {
 							continue
 						}
-						eachRef(part.Fields[pk], func(id, attr string) { fn(id, attr, "Resources."+rid) })
+						part.Fields[pk].EachRef(func(id, attr string) { fn(id, attr, "Resources."+rid) })
 					}
 					continue
 				}
-				eachRef(part, func(id, attr string) { fn(id, attr, "Resources."+rid) })
+				part.EachRef(func(id, attr string) { fn(id, attr, "Resources."+rid) })
 			}
 		}
 	}
@@ -1190,41 +1190,16 @@ func (d *deriver) hasImplicitEvent(evType, refKey string) bool {
 	return false
 }
 
-// suggest returns ` (did you mean "X"?)` for the nearest gene name.
+// suggest returns `; did you mean "X"?` for the nearest gene name.
 func (sp *Space) suggest(name string) string {
-	best, bestD := "", -1
 	names := make([]string, 0, len(sp.Genes))
 	for i := range sp.Genes {
 		names = append(names, sp.Genes[i].Name)
 	}
 	sort.Strings(names)
-	for _, n := range names {
-		if dd := levenshtein(strings.ToLower(name), strings.ToLower(n)); bestD < 0 || dd < bestD {
-			best, bestD = n, dd
-		}
-	}
+	best := scenarios.Nearest(name, names)
 	if best == "" {
 		return "; the template has no genes"
 	}
 	return fmt.Sprintf("; did you mean %q?", best)
-}
-
-func levenshtein(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

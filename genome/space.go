@@ -58,7 +58,7 @@ func (sp *Space) Encode(t *cfn.Template) (Genome, error) {
 		v := other.Genes[j].CurrentValue()
 		k, ok := gene.index(v)
 		if !ok {
-			return nil, fmt.Errorf("genome: %s: gene %s: value %s is not one of {%s}", t.Path, gene.Name, formatValue(v), gene.valueList())
+			return nil, fmt.Errorf("genome: %s: gene %s: value %s is not one of {%s}", t.Path, gene.Name, FormatValue(v), gene.valueList())
 		}
 		g[i] = k
 	}
@@ -176,7 +176,7 @@ func (sp *Space) ParseAssignments(set map[string]any) (Genome, error) {
 		}
 		j, ok := sp.Genes[i].index(set[name])
 		if !ok {
-			return nil, fmt.Errorf("genome: gene %s: invalid value %s: valid values are {%s}", sp.Genes[i].Name, formatValue(set[name]), sp.Genes[i].valueList())
+			return nil, fmt.Errorf("genome: gene %s: invalid value %s: valid values are {%s}", sp.Genes[i].Name, FormatValue(set[name]), sp.Genes[i].valueList())
 		}
 		g[i] = j
 	}
@@ -221,15 +221,13 @@ func sameValue(in, dom any) bool {
 		case bool:
 			return x == d
 		case string:
-			b, err := strconv.ParseBool(strings.ToLower(strings.TrimSpace(x)))
-			if err != nil {
-				switch strings.ToLower(strings.TrimSpace(x)) {
-				case "on":
-					b, err = true, nil
-				case "off":
-					b, err = false, nil
-				}
+			switch x = strings.ToLower(strings.TrimSpace(x)); x {
+			case "on":
+				return d
+			case "off":
+				return !d
 			}
+			b, err := strconv.ParseBool(x)
 			return err == nil && b == d
 		}
 		return false
@@ -251,13 +249,14 @@ func sameValue(in, dom any) bool {
 func (gene *Gene) valueList() string {
 	parts := make([]string, len(gene.Values))
 	for i, v := range gene.Values {
-		parts[i] = formatValue(v)
+		parts[i] = FormatValue(v)
 	}
 	return strings.Join(parts, "|")
 }
 
-// formatValue renders a gene value for people: none for nil.
-func formatValue(v any) string {
+// FormatValue renders a gene value for people and text output: "none" for
+// nil.
+func FormatValue(v any) string {
 	switch x := v.(type) {
 	case nil:
 		return "none"
@@ -268,6 +267,3 @@ func formatValue(v any) string {
 	}
 	return fmt.Sprint(v)
 }
-
-// FormatValue renders a gene value for text output ("none" for nil).
-func FormatValue(v any) string { return formatValue(v) }

@@ -147,7 +147,7 @@ func (c *checker) missing(path, id string, kinds ...kind) {
 
 // suggest names the nearest candidate logical ID.
 func suggest(id string, candidates []string) string {
-	n := nearest(id, candidates)
+	n := Nearest(id, candidates)
 	if n == "" || n == id {
 		return ""
 	}

@@ -101,9 +101,11 @@ func (e Errors) orNil() error {
 	return e.sorted()
 }
 
-// nearest returns the candidate closest to s by edit distance (ties: the
-// first in candidates' order), or "" when there is none.
-func nearest(s string, candidates []string) string {
+// Nearest returns the candidate closest to s by case-insensitive edit
+// distance (ties: the first in candidates' order), or "" when there is none:
+// the "did you mean" of every unknown name a user types (scenario keys,
+// logical IDs, gene names).
+func Nearest(s string, candidates []string) string {
 	best, bestD := "", -1
 	for _, c := range candidates {
 		d := editDistance(strings.ToLower(s), strings.ToLower(c))
@@ -143,7 +145,7 @@ func editDistance(a, b string) int {
 
 // didYouMean is the suffix naming the nearest known key.
 func didYouMean(s string, candidates []string) string {
-	n := nearest(s, candidates)
+	n := Nearest(s, candidates)
 	if n == "" {
 		return ""
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -279,6 +280,18 @@ func TestEndToEndReport(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(dir, "rep", f)); err != nil {
 			t.Errorf("report did not write %s", f)
 		}
+	}
+	out, errOut, code := e2e(t, dir, "report", run, "--out", "repj", "--format", "json")
+	var listed struct {
+		Out   string   `json:"out"`
+		Files []string `json:"files"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &listed) != nil || listed.Out != "repj" ||
+		!slices.Contains(listed.Files, filepath.Join("repj", "report.html")) {
+		t.Errorf("report --format json: exit %d, %s%s", code, out, errOut)
+	}
+	if _, _, code := e2e(t, dir, "report", run, "--out", "repx", "--format", "sarif"); code != 2 {
+		t.Errorf("report --format sarif: exit %d, want 2", code)
 	}
 	if _, _, code := e2e(t, dir, "report", "nope.json", "--out", "rep2"); code != 2 {
 		t.Errorf("missing run: exit %d, want 2", code)

@@ -299,10 +299,8 @@ func writeEvolveText(w io.Writer, out *evolveJSON, res *evolve.Result, sp *genom
 		size = "more than 9.2e18" // evolve saturates the count at MaxInt64
 	}
 	fmt.Fprintf(&b, "Next change (at most %d %s, %s over %s variants):\n", res.MaxChange, plural(res.MaxChange, "gene", "genes"), scope, size)
-	if len(nc.Changes) == 0 {
-		fmt.Fprintf(&b, "  %s\n", nc.Summary)
-	} else {
-		fmt.Fprintf(&b, "  %s\n", nc.Summary)
+	fmt.Fprintf(&b, "  %s\n", nc.Summary)
+	if len(nc.Changes) > 0 {
 		fmt.Fprintf(&b, "  fitness %.4f -> %.4f (%+.4f)\n", res.BaselineMetrics.Fitness, nc.Fitness, nc.Delta)
 		writeChanges(&b, nc.Changes, "  ")
 	}
@@ -327,20 +325,14 @@ func writeEvolveText(w io.Writer, out *evolveJSON, res *evolve.Result, sp *genom
 		bm.Objectives.CostUSDMonth, base.Objectives.CostUSDMonth, bm.Objectives.LatencyP99MS, base.Objectives.LatencyP99MS,
 		bm.Objectives.Compliance, base.Objectives.Compliance, bm.Objectives.DeployRisk, base.Objectives.DeployRisk)
 	writeChanges(&b, res.BestChanges, "  ")
-	changed := 0
+	width := 0 // of the changed genes' names; 0 when none changed
 	for _, s := range res.Sensitivity {
 		if s.Changed {
-			changed++
+			width = max(width, len(s.Gene))
 		}
 	}
-	if changed > 0 {
+	if width > 0 {
 		b.WriteString("\nWhat each change buys (the best variant with that gene set back):\n")
-		width := 0
-		for _, s := range res.Sensitivity {
-			if s.Changed {
-				width = max(width, len(s.Gene))
-			}
-		}
 		for _, s := range res.Sensitivity {
 			if s.Changed {
 				fmt.Fprintf(&b, "  %-*s  fitness %+.4f, cost %+.2f $/month, p99 %+.1f ms, compliance %+.3f\n", width, s.Gene,
@@ -350,15 +342,15 @@ func writeEvolveText(w io.Writer, out *evolveJSON, res *evolve.Result, sp *genom
 	}
 	if len(res.Pareto) > 0 {
 		fmt.Fprintf(&b, "\nPareto front over %s: %d variants\n", strings.Join(res.Objectives, ", "), len(res.Pareto))
-		if c := res.Compromise; c != nil && c.Index < len(res.Pareto) && res.Algorithm != evolve.NSGA2 && res.Algorithm != evolve.Exhaustive {
+		switch c := res.Compromise; {
+		case c == nil || c.Index >= len(res.Pareto):
+		case res.Algorithm != evolve.NSGA2 && res.Algorithm != evolve.Exhaustive:
 			fmt.Fprintf(&b, "  (the non-dominated variants among those the search evaluated; --algorithm nsga2 searches for the front)\n")
-		} else if c != nil && c.Index < len(res.Pareto) {
+		default:
 			fmt.Fprintf(&b, "  recommended trade-off: %s\n", c.Explanation)
 			cs := sp.Changes(res.Baseline, res.Pareto[c.Index].Genome)
 			fmt.Fprintf(&b, "  variant %d changes %d %s from the template:\n", c.Index+1, len(cs), plural(len(cs), "gene", "genes"))
-			for _, ch := range cs {
-				fmt.Fprintf(&b, "    %s: %s -> %s\n", ch.Gene, genome.FormatValue(ch.From), genome.FormatValue(ch.To))
-			}
+			writeChanges(&b, cs, "    ")
 		}
 	}
 	fmt.Fprintf(&b, "\nSearch: %s, seed %d, %d evaluations (+%d for the analysis), %d generations, stopped: %s; %s variants\n",
@@ -431,8 +423,8 @@ func assumptionsOf(plan *sim.Plan) []assumptionJSON {
 		"deployed": "AWS service defaults count too",
 	}[sc.SemanticsOr()], "scenario compliance.semantics (decisions.md)")
 	add("region", sc.RegionOr(), "scenario region")
-	weights := make([]string, 0, 5)
-	for _, w := range []string{"cost", "latency", "compliance", "availability", "deploy_safety"} {
+	var weights []string
+	for _, w := range sim.ObjectiveNames() {
 		weights = append(weights, fmt.Sprintf("%s %g", w, sc.Weight(w)))
 	}
 	add("objective weights", strings.Join(weights, ", "), "scenario objectives")

@@ -94,12 +94,12 @@ func rolloutOf(in *inputs, sp *genome.Space, g genome.Genome) (*rolloutOutJSON, 
 	}
 	st := b.NewState()
 	b.Apply(st, g)
+	out := &rolloutOutJSON{Functions: []rolloutOutFunctionJSON{}}
 	m, err := rollout.Compile(st, in.Scenario)
 	if err != nil {
 		// A custom deployment type without its steps: no comparison.
-		return &rolloutOutJSON{Functions: []rolloutOutFunctionJSON{}}, nil
+		return out, nil
 	}
-	out := &rolloutOutJSON{Functions: []rolloutOutFunctionJSON{}}
 	for i := range st.Functions {
 		ss := m.Strategies(st, i)
 		if len(ss) == 0 {
@@ -130,9 +130,7 @@ func watcher(opts *evolveOptions, sp *genome.Space) func(evolve.Generation) {
 		if g.Best != nil {
 			cs := sp.Changes(current, g.Best)
 			fmt.Fprintf(&b, "best variant so far: %d %s from the template\n", len(cs), plural(len(cs), "change", "changes"))
-			for _, c := range cs {
-				fmt.Fprintf(&b, "  %s: %s -> %s\n", c.Gene, genome.FormatValue(c.From), genome.FormatValue(c.To))
-			}
+			writeChanges(&b, cs, "  ")
 		}
 		b.WriteString("\n")
 		fmt.Fprint(opts.IO.ErrOut, b.String())

@@ -10,6 +10,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/evoarch/evoarch/genome"
+	"github.com/evoarch/evoarch/genome/cfn"
+	"github.com/evoarch/evoarch/scenarios"
 	"github.com/evoarch/evoarch/sim"
 )
 
@@ -103,13 +105,23 @@ func evaluateTemplate(path, scenario string, sets []string) (*sim.Evaluation, er
 	if err != nil {
 		return nil, err
 	}
-	sp, err := genome.Derive(in.Template, in.Scenario)
+	ev, err := reportAsWritten(in.Template, in.Scenario)
 	if err != nil {
 		return nil, &InputError{Err: err}
 	}
-	plan, err := sim.Compile(sp, in.Scenario)
+	return ev, nil
+}
+
+// reportAsWritten is the full evaluation of template t as written (its
+// current genome) under scenario sc.
+func reportAsWritten(t *cfn.Template, sc *scenarios.Scenario) (*sim.Evaluation, error) {
+	sp, err := genome.Derive(t, sc)
 	if err != nil {
-		return nil, &InputError{Err: err}
+		return nil, err
+	}
+	plan, err := sim.Compile(sp, sc)
+	if err != nil {
+		return nil, err
 	}
 	return plan.Report(sp.Current()), nil
 }

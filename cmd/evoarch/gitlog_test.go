@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+	"unicode/utf8"
 )
 
 // gitRepo makes a repository in a temporary folder with the given commits
@@ -66,5 +67,25 @@ func TestGitHistoryNotARepository(t *testing.T) {
 	_, err := gitHistory(context.Background(), f)
 	if !errors.Is(err, errNotGit) {
 		t.Errorf("got %v, want errNotGit", err)
+	}
+}
+
+// TestShorten: chart labels are cut by characters, never inside a UTF-8
+// sequence.
+func TestShorten(t *testing.T) {
+	tests := []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"short", 28, "short"},
+		{"abcdef", 4, "abc…"},
+		{"ééééé", 4, "ééé…"},
+		{"ééé", 3, "ééé"},
+	}
+	for _, tt := range tests {
+		if got := shorten(tt.in, tt.n); got != tt.want || !utf8.ValidString(got) {
+			t.Errorf("shorten(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.want)
+		}
 	}
 }

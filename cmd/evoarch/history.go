@@ -12,7 +12,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/evoarch/evoarch/genome"
 	"github.com/evoarch/evoarch/genome/cfn"
 	"github.com/evoarch/evoarch/plots"
 	"github.com/evoarch/evoarch/scenarios"
@@ -120,7 +119,7 @@ func historyRun(ctx context.Context, opts *historyOptions) error {
 			f, ok := ev.Fitness, ev.Feasible
 			e.Fitness, e.Feasible = &f, &ok
 			e.Objectives = objectiveMap(ev)
-			for _, name := range []string{"cost", "latency", "compliance", "availability", "deploy_safety"} {
+			for _, name := range sim.ObjectiveNames() {
 				if s := ev.Score.Objective(name); s != nil && s.Computed {
 					e.Utilities[name] = s.Utility
 				}
@@ -159,15 +158,7 @@ func evaluateAt(ctx context.Context, file string, c gitCommit, base *scenarios.S
 	if err := sc.Check(t); err != nil {
 		return nil, fmt.Errorf("the scenario does not fit this version: %w", err)
 	}
-	sp, err := genome.Derive(t, &sc)
-	if err != nil {
-		return nil, err
-	}
-	plan, err := sim.Compile(sp, &sc)
-	if err != nil {
-		return nil, err
-	}
-	return plan.Report(sp.Current()), nil
+	return reportAsWritten(t, &sc)
 }
 
 func historyText(w *bytes.Buffer, r *historyResult) {
@@ -190,6 +181,15 @@ func historyText(w *bytes.Buffer, r *historyResult) {
 	}
 }
 
+// shorten cuts s to at most n characters (runes), ending a cut with "…".
+func shorten(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
 func firstLine(s string) string {
 	s, _, _ = strings.Cut(s, "\n")
 	return s
@@ -197,25 +197,18 @@ func firstLine(s string) string {
 
 // historyCharts writes history.{png,svg} and objectives.{png,svg}.
 func historyCharts(dir string, r *historyResult) error {
-	if st, err := os.Stat(dir); err == nil && !st.IsDir() {
-		return &InputError{Err: fmt.Errorf("--out %s is a file, not a directory", dir)}
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("could not create %s: %w", dir, err)
+	if err := makeOutDir(dir); err != nil {
+		return err
 	}
 	labels := make([]string, len(r.Commits))
 	fitness := make([]float64, len(r.Commits))
-	names := []string{"cost", "latency", "compliance", "availability", "deploy_safety"}
+	names := sim.ObjectiveNames()
 	util := make([]plots.Series, len(names))
 	for j, n := range names {
 		util[j] = plots.Series{Name: n, Values: make([]float64, len(r.Commits))}
 	}
 	for i, c := range r.Commits {
-		subject := c.Subject
-		if len(subject) > 28 {
-			subject = subject[:27] + "…"
-		}
-		labels[i] = c.Commit + " " + subject
+		labels[i] = c.Commit + " " + shorten(c.Subject, 28)
 		fitness[i] = math.NaN()
 		if c.Fitness != nil {
 			fitness[i] = *c.Fitness

@@ -18,6 +18,8 @@ type reportOptions struct {
 	Quiet *bool
 	Run   string // RUN.json
 	Out   string // DIR
+	// Format is text (the path of report.html) or json ({"out", "files"}).
+	Format string
 }
 
 func newReportCmd(ios *IO, g *globalOptions, runF func(*reportOptions) error) *cobra.Command {
@@ -35,6 +37,9 @@ plots as PNG and SVG, into DIR.`,
 			if opts.Out == "" {
 				return &FlagError{Err: errors.New("--out DIR is required")}
 			}
+			if err := checkFormat(opts.Format, "text", "json"); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -42,6 +47,7 @@ plots as PNG and SVG, into DIR.`,
 		},
 	}
 	cmd.Flags().StringVarP(&opts.Out, "out", "o", "", "directory to write the report into (created if missing)")
+	addFormatFlag(cmd, &opts.Format, "text", "json")
 	return cmd
 }
 
@@ -61,7 +67,24 @@ func reportRun(opts *reportOptions) error {
 	if !*opts.Quiet {
 		fmt.Fprintf(opts.IO.ErrOut, "wrote %d files to %s\n", len(written), opts.Out)
 	}
-	fmt.Fprintln(opts.IO.Out, filepath.Join(opts.Out, "report.html"))
+	if opts.Format == "json" {
+		return writeJSON(opts.IO.Out, struct {
+			Out   string   `json:"out"`
+			Files []string `json:"files"`
+		}{opts.Out, written})
+	}
+	_, err = fmt.Fprintln(opts.IO.Out, filepath.Join(opts.Out, "report.html"))
+	return err
+}
+
+// makeOutDir creates the --out directory dir, refusing a file in its place.
+func makeOutDir(dir string) error {
+	if st, err := os.Stat(dir); err == nil && !st.IsDir() {
+		return &InputError{Err: fmt.Errorf("--out %s is a file, not a directory", dir)}
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("could not create %s: %w", dir, err)
+	}
 	return nil
 }
 
@@ -71,11 +94,8 @@ func reportRun(opts *reportOptions) error {
 // written atomically; a path in inputs (the user's input files) is never
 // overwritten. It returns the paths written, sorted.
 func writeReport(dir string, r *report.Run, runJSON []byte, extra map[string][]byte, inputs []string) ([]string, error) {
-	if st, err := os.Stat(dir); err == nil && !st.IsDir() {
-		return nil, &InputError{Err: fmt.Errorf("--out %s is a file, not a directory", dir)}
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("could not create %s: %w", dir, err)
+	if err := makeOutDir(dir); err != nil {
+		return nil, err
 	}
 	files := map[string][]byte{}
 	for k, v := range extra {

@@ -3,6 +3,7 @@ package cfn
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -80,92 +81,118 @@ func (t *Template) Errorf(v *Value, path string, format string, args ...any) *Er
 	return e
 }
 
-// subVar matches ${Name} and ${Name.Attr} in an Fn::Sub string; ${!Literal}
-// is not a reference.
-var subVar = regexp.MustCompile(`\$\{([^!}][^}]*)\}`)
-
-// Refs returns the logical IDs (resources and parameters) v refers to
-// through Ref, Fn::GetAtt and Fn::Sub (${X} and ${X.Attr}), deduplicated, in
-// order of first appearance. Pseudo parameters (AWS::Region) and the
-// variables an Fn::Sub defines itself are left out.
+// Refs returns the logical IDs (resources and parameters) v refers to, as
+// EachRef finds them, deduplicated, in order of first appearance.
 func (t *Template) Refs(v *Value) []string {
 	var out []string
-	seen := map[string]bool{}
-	add := func(id string) {
-		if id == "" || strings.HasPrefix(id, "AWS::") || seen[id] {
-			return
+	v.EachRef(func(id, _ string) {
+		if !slices.Contains(out, id) {
+			out = append(out, id)
 		}
-		seen[id] = true
-		out = append(out, id)
-	}
-	var walk func(v *Value, depth int)
-	walk = func(v *Value, depth int) {
-		if v == nil || depth > maxDepth {
-			return
-		}
-		if v.From == parameterFrom && v.Orig != nil {
-			walk(v.Orig, depth+1)
-			return
-		}
-		if name, arg, ok := v.Intrinsic(); ok {
-			switch name {
-			case "Ref":
-				if s, ok := arg.Text(); ok {
-					// SAM accepts !Ref Fn.Version and Fn.Alias: the ID is Fn
-					id, _, _ := strings.Cut(s, ".")
-					add(id)
-				}
-				return
-			case "Fn::GetAtt":
-				if r, _, ok := v.GetAtt(); ok {
-					add(r)
-					return
-				}
-				if arg != nil && arg.Kind == List && len(arg.List) > 0 {
-					if r, ok := arg.List[0].Text(); ok {
-						add(r)
-					}
-					for _, e := range arg.List[1:] {
-						walk(e, depth+1)
-					}
-				}
-				return
-			case "Fn::Sub":
-				str, vars := arg, (*Value)(nil)
-				if arg != nil && arg.Kind == List && len(arg.List) > 0 {
-					str = arg.List[0]
-					if len(arg.List) > 1 {
-						vars = arg.List[1]
-					}
-				}
-				if s, ok := str.Text(); ok {
-					for _, m := range subVar.FindAllStringSubmatch(s, -1) {
-						id, _, _ := strings.Cut(strings.TrimSpace(m[1]), ".")
-						if vars != nil && vars.Kind == Map && vars.Fields[id] != nil {
-							continue
-						}
-						add(id)
-					}
-				}
-				if vars != nil {
-					walk(vars, depth+1)
-				}
-				return
-			}
-		}
-		switch v.Kind {
-		case List:
-			for _, e := range v.List {
-				walk(e, depth+1)
-			}
-		case Map:
-			for _, k := range v.Keys {
-				walk(v.Fields[k], depth+1)
-			}
-		}
-	}
-	walk(v, 0)
+	})
 	return out
+}
+
+// EachRef calls fn for every logical ID (resource or parameter) v refers to,
+// in document order: {"Ref": X} (attr "", or "Version" for SAM's
+// !Ref Fn.Version), {"Fn::GetAtt": [X, A]} and "X.A" (attr A; "" when the
+// attribute is itself an expression, whose references follow), and ${X} /
+// ${X.A} inside Fn::Sub strings. Pseudo parameters (AWS::Region), ${!Literal}
+// escapes and the variables an Fn::Sub defines itself are left out. A value
+// substituted from a parameter's Default reports the Ref it replaced.
+func (v *Value) EachRef(fn func(id, attr string)) {
+	eachRef(v, fn, 0)
+}
+
+func eachRef(v *Value, fn func(id, attr string), depth int) {
+	if v == nil || depth > maxDepth {
+		return
+	}
+	if v.From == parameterFrom && v.Orig != nil {
+		eachRef(v.Orig, fn, depth+1)
+		return
+	}
+	emit := func(id, attr string) {
+		if id != "" && !strings.HasPrefix(id, "AWS::") {
+			fn(id, attr)
+		}
+	}
+	if name, arg, ok := v.Intrinsic(); ok {
+		switch name {
+		case "Ref":
+			if s, ok := arg.Text(); ok {
+				id, attr, _ := strings.Cut(s, ".")
+				emit(id, attr)
+			}
+			return
+		case "Fn::GetAtt":
+			if r, a, ok := v.GetAtt(); ok {
+				emit(r, a)
+				return
+			}
+			if arg != nil && arg.Kind == List && len(arg.List) > 0 {
+				if r, ok := arg.List[0].Text(); ok {
+					emit(r, "")
+				}
+				for _, e := range arg.List[1:] {
+					eachRef(e, fn, depth+1)
+				}
+			}
+			return
+		case "Fn::Sub":
+			str, vars := arg, (*Value)(nil)
+			if arg != nil && arg.Kind == List && len(arg.List) > 0 {
+				str = arg.List[0]
+				if len(arg.List) > 1 {
+					vars = arg.List[1]
+				}
+			}
+			if s, ok := str.Text(); ok {
+				eachSubVar(s, func(id, attr string) {
+					if vars == nil || vars.Kind != Map || vars.Fields[id] == nil {
+						emit(id, attr)
+					}
+				})
+			}
+			if vars != nil {
+				eachRef(vars, fn, depth+1)
+			}
+			return
+		}
+	}
+	switch v.Kind {
+	case List:
+		for _, e := range v.List {
+			eachRef(e, fn, depth+1)
+		}
+	case Map:
+		for _, k := range v.Keys {
+			eachRef(v.Fields[k], fn, depth+1)
+		}
+	}
+}
+
+// eachSubVar calls fn for the ${X} and ${X.A} variables of an Fn::Sub
+// string; ${!Literal} is an escape, not a variable.
+func eachSubVar(s string, fn func(id, attr string)) {
+	for {
+		i := strings.Index(s, "${")
+		if i < 0 {
+			return
+		}
+		s = s[i+2:]
+		j := strings.IndexByte(s, '}')
+		if j < 0 {
+			return
+		}
+		name := strings.TrimSpace(s[:j])
+		s = s[j+1:]
+		if name == "" || name[0] == '!' {
+			continue
+		}
+		id, attr, _ := strings.Cut(name, ".")
+		fn(id, attr)
+	}
 }
 
 // build fills Parameters and Resources from Root.

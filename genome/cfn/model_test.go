@@ -215,6 +215,24 @@ func TestEventsRefsErrorf(t *testing.T) {
 			t.Errorf("Refs(%s) = %q, want %q", tc.src, got, tc.want)
 		}
 	}
+	for _, tc := range []struct {
+		src  string
+		want []string
+	}{
+		{`{"Ref": "Fn.Version"}`, []string{"Fn.Version"}},
+		{`{"Fn::GetAtt": ["B", "Arn"]}`, []string{"B.Arn"}},
+		{`{"Fn::GetAtt": "B.Arn"}`, []string{"B.Arn"}},
+		{`{"Fn::GetAtt": ["B", {"Ref": "AttrParam"}]}`, []string{"B.", "AttrParam."}},
+		{`{"Fn::Sub": ["${ D.Arn }/${X}/${!E}", {"X": {"Fn::GetAtt": ["F", "Id"]}}]}`, []string{"D.Arn", "F.Id"}},
+	} {
+		var got []string
+		mustParse(t, `{"Resources": {}, "V": `+tc.src+`}`).Root.Get("V").EachRef(func(id, attr string) {
+			got = append(got, id+"."+attr)
+		})
+		if !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("EachRef(%s) = %q, want %q", tc.src, got, tc.want)
+		}
+	}
 	// a substituted parameter still reports its Ref
 	if got := tpl.Refs(fn.Prop("MemorySize")); !reflect.DeepEqual(got, []string{"Mem"}) {
 		t.Errorf("Refs(substituted) = %v", got)

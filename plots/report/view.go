@@ -6,6 +6,8 @@ import (
 	"math"
 	"sort"
 	"strings"
+
+	"github.com/evoarch/evoarch/sim"
 )
 
 // objectiveOrder is the order objectives are listed in (INTERFACE.md).
@@ -13,9 +15,6 @@ var objectiveOrder = []string{
 	"cost_usd_month", "latency_p50_ms", "latency_p95_ms", "latency_p99_ms", "error_rate",
 	"availability", "compliance", "deploy_risk", "lead_time_min", "complexity",
 }
-
-// scoreOrder is the order of the fitness breakdown's objectives.
-var scoreOrder = []string{"cost", "latency", "compliance", "availability", "deploy_safety"}
 
 // view is what both documents show, computed once from a Run.
 type view struct {
@@ -156,7 +155,7 @@ func newView(r *Run) *view {
 		}
 		v.Roadmap = append(v.Roadmap, [4]string{ver, label, changesText(s.Changes), fmt.Sprintf("%s (%s)", fit(s.Fitness), signed(s.Delta, gain))})
 	}
-	for _, name := range scoreOrder {
+	for _, name := range sim.ObjectiveNames() {
 		b, okb := r.Baseline.Score[name]
 		e, oke := r.Best.Score[name]
 		if !okb && !oke {
