@@ -343,7 +343,12 @@ func binomial(n, k int) float64 {
 // makeStep describes the move from (from, fm) to (to, tm).
 func makeStep(ev *evaluator, from genome.Genome, fm *sim.Metrics, to genome.Genome, tm *sim.Metrics) Step {
 	l := ev.l
-	st := Step{Genome: cloneGenome(to), Metrics: *tm, Fitness: tm.Fitness, Delta: tm.Fitness - fm.Fitness,
+	// Moot genes never count as changes (the metrics are the canonical
+	// variant's: evalBatch evaluated it).
+	from, to = cloneGenome(from), cloneGenome(to)
+	l.canonical(from)
+	l.canonical(to)
+	st := Step{Genome: to, Metrics: *tm, Fitness: tm.Fitness, Delta: tm.Fitness - fm.Fitness,
 		Changes: l.space.Changes(from, to)}
 	diff := diffGenes(from, to)
 	main := mainGene(ev, from, fm, to, diff)

@@ -200,6 +200,7 @@ func runExhaustive(ev *evaluator, o Options, progress func(Generation)) string {
 			fn := ev.fns[k]
 			for idx := a; idx < b; idx++ {
 				l.decode(p.g, idx)
+				l.canonical(p.g) // moot genes at the template's values
 				fn(p.g, &p.m)
 				sums[(idx-start)/exhaustiveSub] += p.m.Fitness
 				if !p.haveBest || better(&p.m, &p.bestM) {

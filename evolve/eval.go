@@ -117,9 +117,11 @@ type evaluator struct {
 	bok  []bool
 
 	// scratch of evalBatch
-	miss    []int
-	missIdx *memo
-	tmp     []sim.Metrics
+	canon    []genome.Genome // canonical copies of the batch (layout.canonical)
+	canonBuf []int
+	miss     []int
+	missIdx  *memo
+	tmp      []sim.Metrics
 }
 
 // maxCache bounds the memo cache (entries); beyond it new results are not kept.
@@ -182,6 +184,7 @@ const parallelMin = 32
 // nothing; new ones are evaluated in input order until the budget runs out,
 // and ok[i] is false for the rest. Results do not depend on ev.workers.
 func (ev *evaluator) evalBatch(gs []genome.Genome, out []sim.Metrics, ok []bool) {
+	gs = ev.canonicalBatch(gs)
 	ev.miss = ev.miss[:0]
 	ev.missIdx.reset()
 	rem := ev.remaining()
@@ -234,6 +237,28 @@ func (ev *evaluator) evalBatch(gs []genome.Genome, out []sim.Metrics, ok []bool)
 			ok[i] = true
 		}
 	}
+}
+
+// canonicalBatch returns gs with moot genes set to the template's values,
+// as copies in reused scratch memory (the callers' genomes are untouched:
+// an enumeration may be walking one of them).
+func (ev *evaluator) canonicalBatch(gs []genome.Genome) []genome.Genome {
+	if len(ev.l.moot) == 0 {
+		return gs
+	}
+	n := ev.l.n
+	if cap(ev.canonBuf) < len(gs)*n {
+		ev.canonBuf = make([]int, len(gs)*n)
+		ev.canon = make([]genome.Genome, len(gs))
+	}
+	ev.canon = ev.canon[:len(gs)]
+	for i, g := range gs {
+		c := genome.Genome(ev.canonBuf[i*n : (i+1)*n : (i+1)*n])
+		copy(c, g)
+		ev.l.canonical(c)
+		ev.canon[i] = c
+	}
+	return ev.canon
 }
 
 // run calls f(worker, a, b) over [0,n) split into contiguous chunks, one per

@@ -669,3 +669,55 @@ func TestRoadmapNoteWhenNextChangeIsOffTheRoad(t *testing.T) {
 		t.Errorf("roadmap note %q", r.RoadmapNote)
 	}
 }
+
+// TestMootGenesNeverChange: a gene another gene makes moot (read capacity
+// on an on-demand table) is never reported as a change, and variants that
+// differ only there are evaluated once.
+func TestMootGenesNeverChange(t *testing.T) {
+	sp := &genome.Space{Genes: []genome.Gene{
+		{Name: "T.BillingMode", Resource: "T", Attr: genome.BillingMode, Kind: genome.Choice, Values: []any{"PROVISIONED", "PAY_PER_REQUEST"}},
+		{Name: "T.ProvisionedThroughput.ReadCapacityUnits", Resource: "T", Attr: genome.ReadCapacity, Kind: genome.Number, Values: []any{5, 25, 100}, Ordered: true},
+	}}
+	evals := 0
+	// On-demand is better; under it the capacity does nothing, but a naive
+	// model that charged capacity anyway would still prefer 5 units.
+	p := Problem{Space: sp, New: func() func(genome.Genome, *sim.Metrics) {
+		return func(g genome.Genome, m *sim.Metrics) {
+			evals++
+			m.Feasible = true
+			if g[0] == 1 {
+				m.Fitness = 10
+				return
+			}
+			m.Fitness = float64(g[1])
+		}
+	}}
+	res, err := Run(context.Background(), p, Options{Algorithm: Exhaustive, Workers: 1, MaxChange: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range res.BestChanges {
+		if c.Gene == "T.ProvisionedThroughput.ReadCapacityUnits" {
+			t.Errorf("a moot gene is reported as a change: %+v", c)
+		}
+	}
+	if res.Best[1] != 0 {
+		t.Errorf("best keeps the template's capacity under on-demand: got index %d", res.Best[1])
+	}
+	// Through the evaluator, the three on-demand variants are one.
+	l, err := newLayout(sp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := newEvaluator(context.Background(), l, p.New, 1, 100)
+	gs := []genome.Genome{{1, 0}, {1, 1}, {1, 2}, {0, 2}}
+	out, ok := make([]sim.Metrics, len(gs)), make([]bool, len(gs))
+	evals = 0
+	ev.evalBatch(gs, out, ok)
+	if evals != 2 || ev.used != 2 {
+		t.Errorf("evaluated %d variants (used %d), want 2: the on-demand ones are one", evals, ev.used)
+	}
+	if gs[1][1] != 1 || gs[2][1] != 2 {
+		t.Error("evalBatch changed the caller's genomes")
+	}
+}

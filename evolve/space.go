@@ -33,6 +33,58 @@ type layout struct {
 	// a resource's genes often pay only together (a deployment type with its
 	// alarms and hooks), so crossover may move them as one block.
 	groups [][]int
+	// moot lists the genes another gene can make moot (genome.Space.Active):
+	// capacity under on-demand billing, the cache of an HTTP API, ...
+	moot []mootRule
+}
+
+// mootRule says gene i has no effect while gene j holds a value v with
+// when[v] true.
+type mootRule struct {
+	i, j int
+	when []bool
+}
+
+// canonical sets every moot gene of g to the template's value, so variants
+// that differ only in genes without effect are one variant: evaluated once,
+// and never reported as a change ("read capacity 5 -> 25" on an on-demand
+// table).
+func (l *layout) canonical(g genome.Genome) {
+	for _, r := range l.moot {
+		if r.when[g[r.j]] {
+			g[r.i] = l.current[r.i]
+		}
+	}
+}
+
+// mootRules finds, for each gene, the sibling gene of the same resource
+// whose values make it moot, by asking the Space about the template's
+// genome with that sibling changed.
+func mootRules(sp *genome.Space, current genome.Genome) []mootRule {
+	var out []mootRule
+	g := make(genome.Genome, len(current))
+	for i := range sp.Genes {
+		for j := range sp.Genes {
+			if j == i || sp.Genes[j].Resource != sp.Genes[i].Resource {
+				continue
+			}
+			var when []bool
+			for v := range sp.Genes[j].Values {
+				copy(g, current)
+				g[j] = v
+				if !sp.Active(g, i) {
+					if when == nil {
+						when = make([]bool, len(sp.Genes[j].Values))
+					}
+					when[v] = true
+				}
+			}
+			if when != nil {
+				out = append(out, mootRule{i: i, j: j, when: when})
+			}
+		}
+	}
+	return out
 }
 
 func newLayout(sp *genome.Space) (*layout, error) {
@@ -73,6 +125,7 @@ func newLayout(sp *genome.Space) (*layout, error) {
 		}
 		l.groups[j] = append(l.groups[j], i)
 	}
+	l.moot = mootRules(sp, l.current)
 	return l, nil
 }
 
