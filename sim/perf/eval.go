@@ -232,25 +232,22 @@ func (m *Model) stage2(i int, fr *FunctionResult) {
 }
 
 // appPercentiles returns the application's p50, p95 and p99: the
-// synchronous functions' components weighted by their request rates, kept
-// under the functions' memo entries and the pool's blocking. The search
-// reads the components only (not the functions' own percentiles), so the
-// answer is the same whether or not those were computed.
+// components of the functions in the latency mixture (Model.mix, every
+// synchronous one with traffic but the lightest, minFnShare) weighted by
+// their request rates, kept under those functions' memo entries and the
+// pool's blocking. The search reads the components only (not the
+// functions' own percentiles), so the answer is the same whether or not
+// those were computed.
 func (m *Model) appPercentiles() (p50, p95, p99 float64) {
 	memo := !m.noMemo
 	var h uint64
 	if memo {
 		k := m.appKey
-		for i := range m.fns {
-			// Functions outside the latency mixture (asynchronous or
-			// without traffic) do not change it.
-			k[i] = math.MaxUint64
-			if fm := &m.fns[i]; fm.has && !fm.async {
-				k[i] = uint64(fm.cur)
-			}
+		for j, i := range m.mix {
+			k[j] = uint64(m.fns[i].cur)
 		}
-		k[len(m.fns)] = fbits(m.poolBlock[offPeak])
-		k[len(m.fns)+1] = fbits(m.poolBlock[peak])
+		k[len(m.mix)] = fbits(m.poolBlock[offPeak])
+		k[len(m.mix)+1] = fbits(m.poolBlock[peak])
 		id, hh, ok := m.app.find(k)
 		if ok {
 			v := &m.appVals[id]
@@ -258,22 +255,20 @@ func (m *Model) appPercentiles() (p50, p95, p99 float64) {
 		}
 		h = hh
 	}
-	for i := range m.fns {
+	for j, i := range m.mix {
 		fm := &m.fns[i]
-		w := fm.rate
-		if !fm.has || fm.async {
-			w = 0
-		}
-		dst := m.comps[i*nComp : (i+1)*nComp]
+		dst := m.mixComps[j*nComp : (j+1)*nComp]
 		if memo {
 			copy(dst, fm.ents.at(fm.cur).comps[:])
+		} else {
+			copy(dst, m.comps[i*nComp:(i+1)*nComp])
 		}
 		for k := range dst {
-			dst[k].w *= w
+			dst[k].w *= fm.rate
 		}
 	}
-	prune(m.comps)
-	p50, p95, p99 = percentiles(m.comps)
+	prune(m.mixComps)
+	p50, p95, p99 = percentiles(m.mixComps)
 	if memo {
 		if _, reset := m.app.add(m.appKey, h); reset {
 			m.appVals = m.appVals[:0]

@@ -82,10 +82,11 @@ func prune(cs []comp) float64 {
 // sqrt2Pi is sqrt(2 pi), the normal density's constant.
 const sqrt2Pi = 2.5066282746310002
 
-// mixAt returns the mixture's weighted CDF at x ms, its derivative with
-// respect to ln x, and the weight of the point masses at exactly x (so
-// f - atom is the CDF just below x).
-func mixAt(cs []comp, x float64) (f, d, atom float64) {
+// mixAt returns the mixture's weighted CDF at x ms, its first and second
+// derivatives with respect to ln x (of the continuous parts), and the
+// weight of the point masses at exactly x (so f - atom is the CDF just
+// below x).
+func mixAt(cs []comp, x float64) (f, d, dd, atom float64) {
 	// Components mostly share a shift (the API overhead): ln(x - shift) is
 	// computed once per run of equal shifts.
 	lastShift, lastLog := math.NaN(), 0.0
@@ -123,37 +124,79 @@ func mixAt(cs []comp, x float64) (f, d, atom float64) {
 		cdf, pdf := normCDFPDF(z)
 		f += c.w * cdf
 		// d/d(ln x) Phi((ln(x - s) - mu)/sigma) = phi(z)/sigma * x/(x - s).
-		d += c.w * pdf / c.sigma * x / y
+		// With z' = dz/d(ln x) = r/sigma, r = x/(x - s), and
+		// dr/d(ln x) = -r s/(x - s): F'' = phi(z) z' (-z z' - s/(x - s)).
+		r := x / y
+		t := c.w * pdf / c.sigma * r
+		d += t
+		dd += t * (-z*r/c.sigma - c.shift/y)
 	}
-	return f, d, atom
+	return f, d, dd, atom
 }
 
 // quantile returns the p quantile (0 < p < 1) of the mixture of cs (each
 // finished), in ms: the smallest x with F(x) >= p, to a relative 1e-4 or
-// better (Newton's last step below 1e-4 in ln x, or F within 1e-10 of p),
+// better (the last step below 1e-4 in ln x, or F within 1e-10 of p),
 // exactly at a point mass (a timeout, a cache hit) when the quantile falls
 // on one. 0 when the mixture has no weight.
 //
-// Safeguarded Newton on ln x inside a bracket that shrinks at every step,
-// starting between the components' own quantiles (the mixture's lies
-// between them: F is below p under the smallest and at least p above the
-// largest), at their weighted mean. When exactly one point mass is left
-// inside the bracket it is the next trial (where the CDF jumps Newton only
-// creeps), and a step that would leave the bracket goes to the lowest point
-// mass inside it, or bisects when there is none. No allocation.
+// Safeguarded Halley steps on the probit of F against ln x (probitStep)
+// inside a bracket that shrinks at every step, starting between the
+// components' own quantiles (the mixture's lies between them: F is below p
+// under the smallest and at least p above the largest), at the heaviest
+// component's. When exactly one point mass is left inside the bracket it
+// is the next trial (where the CDF jumps Newton only creeps), and a step
+// that would leave the bracket goes to the lowest point mass inside it,
+// or, when there is none, to the zero of the probit's chord across the
+// bracket (interpolate), or its midpoint once three trials in a row moved
+// the same end. No allocation.
 func quantile(cs []comp, p float64) float64 {
 	x, _ := quantileIn(cs, p, -1, 0, 0, 0)
 	return x
 }
 
 // probe is one evaluation of a mixture's CDF: at x ms, the weighted CDF f
-// and its derivative d with respect to ln x.
-type probe struct{ x, f, d float64 }
+// and its first and second derivatives d and dd with respect to ln x.
+type probe struct{ x, f, d, dd float64 }
+
+// nearShare is how close, as a share of the tail beyond p, the CDF must be
+// to p for probitStep to step on the CDF itself rather than its probit (a
+// tuning choice, not a model figure: the quantile's tolerance is the same).
+const nearShare = 0.05
+
+// probitStep returns the step in ln x that Halley's method takes towards
+// the p quantile (zt its standard normal quantile) from a point where the
+// CDF's share of total is pf (0 < pf < 1) with derivatives d > 0 and dd
+// (of the weighted CDF, with respect to ln x). Away from p it steps on the
+// probit of the CDF, linear in ln x for one lognormal, so that Newton's
+// step (the first factor) is exact there; within nearShare it steps on the
+// CDF itself, which needs no transcendental function. Halley's correction
+// makes the convergence cubic for a mixture, and is dropped when it would
+// more than double or halve the step.
+func probitStep(p, zt, pf, d, dd, total float64) float64 {
+	var g, h1, h2 float64
+	if math.Abs(pf-p) <= nearShare*min(p, 1-p) {
+		// Near the quantile: Halley on F itself, cubic there too, with
+		// no transcendental function.
+		g, h1, h2 = pf-p, d/total, dd/total
+	} else {
+		zf := normQuantile(pf)
+		phi := math.Exp(-zf*zf/2) / sqrt2Pi
+		h1 = d / total / phi         // d probit / d ln x
+		h2 = dd/total/phi + zf*h1*h1 // d^2 probit / d ln x^2
+		g = zf - zt
+	}
+	step := -g / h1
+	if den := 1 - g*h2/(2*h1*h1); den >= 0.5 && den <= 2 {
+		step /= den
+	}
+	return step
+}
 
 // quantileIn is quantile searched in (lo, hi), where F(lo) < p·total <=
 // F(hi), from x0 in it. j >= 0 says p is pctP[j] (the components' q[j] are
 // its quantiles); lo = 0 takes the bracket from the components' quantiles
-// and x0 = 0 their weighted mean. It returns the quantile and the last
+// and x0 = 0 the quantile of the heaviest of them. It returns the quantile and the last
 // point evaluated (f 0 when none was).
 func quantileIn(cs []comp, p float64, j int, lo, hi, x0 float64) (float64, probe) {
 	zt := 0.0
@@ -162,7 +205,7 @@ func quantileIn(cs []comp, p float64, j int, lo, hi, x0 float64) (float64, probe
 	} else {
 		zt = normQuantile(p)
 	}
-	total, qlo, qhi, sq := 0.0, math.Inf(1), 0.0, 0.0
+	total, qlo, qhi, sq, wmax := 0.0, math.Inf(1), 0.0, 0.0, 0.0
 	for i := range cs {
 		c := &cs[i]
 		if c.w <= 0 {
@@ -176,7 +219,9 @@ func quantileIn(cs []comp, p float64, j int, lo, hi, x0 float64) (float64, probe
 			q = min(c.shift+math.Exp(c.mu+c.sigma*zt), c.capMS)
 		}
 		qlo, qhi = min(qlo, q), max(qhi, q)
-		sq += c.w * q
+		if c.w > wmax { // the heaviest component's quantile: the start
+			wmax, sq = c.w, q
+		}
 	}
 	if total <= 0 {
 		return 0, probe{}
@@ -186,7 +231,7 @@ func quantileIn(cs []comp, p float64, j int, lo, hi, x0 float64) (float64, probe
 	}
 	x := x0
 	if x == 0 {
-		x = sq / total
+		x = sq
 	}
 	if !(x > lo && x < hi) {
 		x = math.Sqrt(lo * hi)
@@ -195,17 +240,28 @@ func quantileIn(cs []comp, p float64, j int, lo, hi, x0 float64) (float64, probe
 	tol := 1e-10 * total
 	u, ulo, uhi := math.Log(x), math.Log(lo), math.Log(hi)
 	var last probe
+	// flo and fhi are F/total at lo and hi, NaN until evaluated there.
+	flo, fhi := math.NaN(), math.NaN()
+	// side is the end the last trial moved (-1 lo, +1 hi) and same how
+	// many trials in a row moved it.
+	side, same := 0, 0
 	for range 200 {
-		f, d, atom := mixAt(cs, x)
-		last = probe{x, f, d}
+		f, d, dd, atom := mixAt(cs, x)
+		last = probe{x, f, d, dd}
 		g := f - target
 		if g >= 0 && f-atom < target || math.Abs(g) <= tol {
 			return x, last
 		}
+		s := 1
 		if g < 0 {
-			ulo, lo = u, x
+			ulo, lo, flo, s = u, x, f/total, -1
 		} else {
-			uhi, hi = u, x
+			uhi, hi, fhi = u, x, f/total
+		}
+		if s == side {
+			same++
+		} else {
+			side, same = s, 1
 		}
 		if uhi-ulo < 1e-12 {
 			return hi, last
@@ -223,13 +279,12 @@ func quantileIn(cs []comp, p float64, j int, lo, hi, x0 float64) (float64, probe
 			x, u = ax, math.Log(ax)
 			continue
 		}
-		// Newton on the probit of F: exact in one step for one lognormal,
-		// nearly so for a mixture. Plain Newton where the probit is
-		// unbounded.
+		// Halley on the probit of F: exact in one step for one
+		// lognormal, nearly so for a mixture. Plain Newton where the
+		// probit is unbounded.
 		next := u - g/d
 		if pf := f / total; pf > 1e-12 && pf < 1-1e-12 && d > 0 {
-			zf := normQuantile(pf)
-			next = u + (zt-zf)*math.Exp(-zf*zf/2)/sqrt2Pi/(d/total)
+			next = u + probitStep(p, zt, pf, d, dd, total)
 		}
 		if d <= 0 || !(next > ulo && next < uhi) {
 			if n > 0 {
@@ -237,14 +292,37 @@ func quantileIn(cs []comp, p float64, j int, lo, hi, x0 float64) (float64, probe
 				continue
 			}
 			next = (ulo + uhi) / 2
+			if same < 3 {
+				// A chord that keeps moving the same end converges
+				// slowly (regula falsi's stall): bisect instead.
+				next = interpolate(ulo, uhi, flo, fhi, p, zt)
+			}
 		} else if math.Abs(next-u) < 1e-4 {
-			// Converged: Newton's error after this step is of the order
-			// of the step squared.
+			// Converged: Halley's error after this step is of the order
+			// of the step cubed (Newton's, where it fell back, squared).
 			return math.Exp(next), last
 		}
 		x, u = math.Exp(next), next
 	}
 	return hi, last
+}
+
+// interpolate returns the next trial in ln x inside the bracket (ulo, uhi)
+// where the CDF's shares are flo < p <= fhi (NaN where not evaluated): the
+// zero of the probit's chord (regula falsi, exact for one lognormal), or
+// the chord of the CDF where the probit is unbounded, kept in the middle
+// 80 % of the bracket so that it shrinks; the midpoint when an end is not
+// known.
+func interpolate(ulo, uhi, flo, fhi, p, zt float64) float64 {
+	if !(flo >= 0 && fhi > flo) {
+		return (ulo + uhi) / 2
+	}
+	t := (p - flo) / (fhi - flo)
+	if flo > 1e-12 && fhi < 1-1e-12 {
+		zlo, zhi := normQuantile(flo), normQuantile(fhi)
+		t = (zt - zlo) / (zhi - zlo)
+	}
+	return ulo + (uhi-ulo)*min(max(t, 0.1), 0.9)
 }
 
 // percentiles returns the mixture's p50, p95 and p99, in ms, kept in order;
@@ -265,7 +343,7 @@ func percentiles(cs []comp) (p50, p95, p99 float64) {
 
 // nextQuantile is the pctP[j] quantile given a lower one, prev, whose
 // search evaluated the CDF last at last: prev itself when that reaches p,
-// else searched above prev, from the probit Newton step at last (exact for
+// else searched above prev, from the probit Halley step at last (exact for
 // one lognormal) when it lands in the bracket, else from the components'
 // weighted mean.
 func nextQuantile(cs []comp, j int, total, prev float64, last probe) (float64, probe) {
@@ -285,8 +363,7 @@ func nextQuantile(cs []comp, j int, total, prev float64, last probe) (float64, p
 	}
 	x0 := 0.0
 	if pf := last.f / total; lo > 0 && last.x > 0 && last.d > 0 && pf > 1e-12 && pf < 1-1e-12 {
-		zf := normQuantile(pf)
-		x0 = math.Exp(math.Log(last.x) + (pctZ[j]-zf)*math.Exp(-zf*zf/2)/sqrt2Pi/(last.d/total))
+		x0 = math.Exp(math.Log(last.x) + probitStep(p, pctZ[j], pf, last.d, last.dd, total))
 		if !(x0 > lo && x0 < hi) {
 			x0 = 0
 		}

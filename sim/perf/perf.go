@@ -15,8 +15,12 @@
 // without reserved concurrency share the account's account_concurrency
 // (default 1,000) less the reservations. Latency percentiles are quantiles of a
 // mixture of shifted lognormals (warm, cold, retried, cache hits), found by
-// safeguarded Newton steps; throttled synchronous requests fail fast and
-// count only in the error rate. An invocation runs at most its Timeout:
+// safeguarded Newton steps. Functions carrying together under 1e-5 of the
+// synchronous requests are left out of the application's mixture (model.go
+// minFnShare), so each application percentile is a true quantile within
+// +-1e-5 of its level; error rate and availability still count them.
+// Throttled synchronous requests fail fast and count only in the error
+// rate. An invocation runs at most its Timeout:
 // durations, concurrency and billing use the means capped there, and the
 // share beyond it is the timeout rate. Every constant's source is in
 // facts.go.

@@ -1,0 +1,155 @@
+package perf
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+// TestMixFunctions: the lightest synchronous functions are left out of the
+// application's latency mixture while their summed rate stays below
+// minFnShare of the synchronous rate; asynchronous functions and functions
+// without traffic are never in it.
+func TestMixFunctions(t *testing.T) {
+	type fn struct {
+		rate       float64
+		has, async bool
+	}
+	for _, tt := range []struct {
+		name string
+		fns  []fn
+		want []int
+	}{
+		{"one", []fn{{1, true, false}}, []int{0}},
+		{"hook left out", []fn{{1e6, true, false}, {1, true, false}, {2e5, true, false}}, []int{0, 2}},
+		// 6e-6 + 6e-6 of the rate: one of them fits below 1e-5, the first
+		// by index.
+		{"two light, one out", []fn{{1e6, true, false}, {6, true, false}, {6, true, false}}, []int{0, 2}},
+		{"exactly at the share stays", []fn{{99999, true, false}, {1, true, false}}, []int{0, 1}},
+		{"async and idle never in", []fn{{10, true, true}, {5, false, false}, {10, true, false}}, []int{2}},
+		{"heavy async does not count", []fn{{1e9, true, true}, {1, true, false}, {1, true, false}}, []int{1, 2}},
+		{"none", []fn{{3, true, true}, {0, false, false}}, []int{}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			fns := make([]fnModel, len(tt.fns))
+			user := 0.0
+			for i, f := range tt.fns {
+				fns[i] = fnModel{rate: f.rate, has: f.has, async: f.async}
+				if f.has && !f.async {
+					user += f.rate
+				}
+			}
+			got := mixFunctions(fns, user)
+			if !slices.Equal(got, tt.want) {
+				t.Fatalf("mix %v, want %v", got, tt.want)
+			}
+			for i := range fns {
+				if fns[i].inMix != slices.Contains(tt.want, i) {
+					t.Errorf("function %d: inMix %v", i, fns[i].inMix)
+				}
+			}
+		})
+	}
+}
+
+// bisectQuantile is the reference: the p quantile of cs by bisection on
+// ln x to 1e-13.
+func bisectQuantile(cs []comp, p float64) float64 {
+	total := 0.0
+	for i := range cs {
+		if cs[i].w > 0 {
+			total += cs[i].w
+		}
+	}
+	lo, hi := math.Log(1e-6), math.Log(1e9)
+	for hi-lo > 1e-13 {
+		mid := (lo + hi) / 2
+		if f, _, _, _ := mixAt(cs, math.Exp(mid)); f >= p*total {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	return math.Exp(hi)
+}
+
+// TestQuantileOfMixtures: the search (Halley steps, chords, point masses)
+// finds every percentile of random mixtures to its stated relative 1e-4,
+// against bisection.
+func TestQuantileOfMixtures(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	for n := range 2000 {
+		k := 1 + rng.IntN(6)
+		cs := make([]comp, k)
+		for i := range cs {
+			c := &cs[i]
+			c.w = math.Exp(rng.Float64()*12 - 10) // 4.5e-5 to 7.4
+			c.shift = []float64{0, 10, 30}[rng.IntN(3)]
+			c.mu = math.Log(1 + rng.Float64()*3000)
+			c.sigma = []float64{0, 0.05, 0.3, 0.8, 1.5}[rng.IntN(5)]
+			c.capMS = math.Inf(1)
+			if rng.IntN(3) == 0 {
+				c.capMS = c.shift + math.Exp(c.mu+c.sigma*(rng.Float64()*4-1))
+			}
+			c.finish()
+		}
+		want := [3]float64{}
+		for j, p := range pctP {
+			want[j] = bisectQuantile(cs, p)
+		}
+		var got [3]float64
+		got[0], got[1], got[2] = percentiles(cs)
+		for j := range got {
+			if math.Abs(got[j]-want[j]) > 1e-4*want[j] {
+				t.Fatalf("mixture %d %+v: p%g %g, want %g", n, cs, 100*pctP[j], got[j], want[j])
+			}
+		}
+	}
+}
+
+// TestLightFunctionsWithinBound: with the lightest functions left out of
+// the application's mixture (seed-demo's CodeDeploy hook), each
+// application percentile lies between the full mixture's quantiles at its
+// level -+ minFnShare (to the search's relative 1e-4).
+func TestLightFunctionsWithinBound(t *testing.T) {
+	base, sc, vs := seedVariants(t, 300, 1)
+	m, err := Compile(base, sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sync := 0
+	for i := range m.fns {
+		if m.fns[i].has && !m.fns[i].async {
+			sync++
+		}
+	}
+	if len(m.mix) >= sync {
+		t.Fatalf("seed-demo: %d of %d synchronous functions in the mixture, want one left out", len(m.mix), sync)
+	}
+	m.noMemo = true // m.comps keeps each function's components
+	out := m.NewResult()
+	full := make([]comp, 0, len(m.comps))
+	for n, v := range vs {
+		m.Eval(v, out)
+		full = full[:0]
+		for i := range m.fns {
+			fm := &m.fns[i]
+			if !fm.has || fm.async {
+				continue
+			}
+			for _, c := range m.comps[i*nComp : (i+1)*nComp] {
+				c.w *= fm.rate
+				full = append(full, c)
+			}
+		}
+		got := [3]float64{out.App.P50MS, out.App.P95MS, out.App.P99MS}
+		for j, p := range pctP {
+			lo := bisectQuantile(full, p-minFnShare)
+			hi := bisectQuantile(full, p+minFnShare)
+			if got[j] < lo*(1-1e-4) || got[j] > hi*(1+1e-4) {
+				t.Fatalf("variant %d: p%g %g outside the full mixture's [%g, %g]", n, 100*p, got[j], lo, hi)
+			}
+		}
+	}
+}
