@@ -400,35 +400,9 @@ func unknownRule(where, id string) error {
 
 // Nearest returns the rule id closest to s by edit distance.
 func Nearest(s string) string {
-	best, bestD := "", -1
+	ids := make([]string, len(table))
 	for i := range table {
-		d := editDistance(strings.ToLower(s), table[i].ID)
-		if bestD < 0 || d < bestD {
-			best, bestD = table[i].ID, d
-		}
+		ids[i] = table[i].ID
 	}
-	return best
-}
-
-func editDistance(a, b string) int {
-	if len(a) > 256 {
-		a = a[:256]
-	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
+	return scenarios.Nearest(s, ids)
 }

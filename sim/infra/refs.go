@@ -1,55 +1,20 @@
 package infra
 
 import (
-	"strings"
-
 	"github.com/evoarch/evoarch/genome/cfn"
 )
 
 // refersTo reports whether v refers to the logical ID id through Ref,
 // Fn::GetAtt, or a ${id} / ${id.Attr} placeholder of Fn::Sub, anywhere
-// inside v (Fn::Join, Fn::Select and lists included).
+// inside v (cfn.Value.EachRef's walk).
 func refersTo(v *cfn.Value, id string) bool {
-	if v == nil || id == "" {
-		return false
+	found := false
+	if id != "" {
+		v.EachRef(func(ref, _ string) {
+			found = found || ref == id
+		})
 	}
-	switch v.Kind {
-	case cfn.String:
-		return false
-	case cfn.List:
-		for _, e := range v.List {
-			if refersTo(e, id) {
-				return true
-			}
-		}
-		return false
-	case cfn.Map:
-		if name, arg, ok := v.Intrinsic(); ok {
-			switch name {
-			case "Ref":
-				s, _ := arg.Text()
-				return s == id || strings.HasPrefix(s, id+".")
-			case "Fn::GetAtt":
-				r, _, ok := v.GetAtt()
-				return ok && r == id
-			case "Fn::Sub":
-				s, ok := arg.Text()
-				if !ok && arg.Kind == cfn.List && len(arg.List) > 0 {
-					s, _ = arg.List[0].Text()
-					if refersTo(arg.Get("1"), id) {
-						return true
-					}
-				}
-				return strings.Contains(s, "${"+id+"}") || strings.Contains(s, "${"+id+".")
-			}
-		}
-		for _, k := range v.Keys {
-			if refersTo(v.Fields[k], id) {
-				return true
-			}
-		}
-	}
-	return false
+	return found
 }
 
 // text returns a scalar's text, or "" for anything else.
