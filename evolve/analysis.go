@@ -181,10 +181,10 @@ func nextChange(ev *evaluator, o Options, base genome.Genome, baseM *sim.Metrics
 	} else {
 		// Start from the best variant the search met within k genes.
 		g := make(genome.Genome, l.n)
-		for j := range ev.entries {
+		for j := 0; j < ev.nEntries; j++ {
 			ev.entryGenome(g, j)
 			if d := distance(g, base); d >= 1 && d <= k {
-				b.offer(g, &ev.entries[j])
+				b.offer(g, ev.entry(j))
 			}
 		}
 		cur := cloneGenome(base)

@@ -3,6 +3,7 @@ package evolve
 import (
 	"context"
 	"math"
+	"slices"
 	"sync"
 
 	"github.com/evoarch/evoarch/genome"
@@ -99,12 +100,15 @@ type evaluator struct {
 	// own genome, which every result needs).
 	force bool
 
-	pack    packing
-	cache   *memo
-	entries []sim.Metrics
-	// genes holds the genome of entries[i] at genes[i*n:(i+1)*n] (n genes,
-	// in evaluation order): one flat arena, no allocation per entry.
-	genes []uint16
+	pack  packing
+	cache *memo
+	// nEntries is the number of cached evaluations; entry j's metrics are
+	// entries[j>>chunkBits][j&chunkMask] and its genome genes[j>>chunkBits]
+	// at [(j&chunkMask)*n, ...+n) (n genes): chunks of arenas, so a long
+	// run neither allocates per entry nor copies what it has when it grows.
+	nEntries int
+	entries  [][]sim.Metrics
+	genes    [][]uint16
 
 	best        genome.Genome
 	bestMetrics sim.Metrics
@@ -119,17 +123,25 @@ type evaluator struct {
 	// scratch of evalBatch
 	canon    []genome.Genome // canonical copies of the batch (layout.canonical)
 	canonBuf []int
-	miss     []int
-	missIdx  *memo
-	tmp      []sim.Metrics
+	keys     []packedKey // the batch's memo keys
+	// evalOne's batch of one
+	one     [1]genome.Genome
+	oneOut  [1]sim.Metrics
+	oneOK   [1]bool
+	miss    []int
+	missIdx *memo
+	tmp     []sim.Metrics
 }
 
 // maxCache bounds the memo cache (entries); beyond it new results are not kept.
 const maxCache = 4_000_000
 
-// presizeMax bounds the entries the evaluator makes room for at the start
-// (the budget, when smaller); a longer run grows them by doubling.
-const presizeMax = 1 << 16
+// chunkBits sets the size of the evaluator's entry chunks (1<<chunkBits
+// entries); chunkMask selects an entry within its chunk.
+const (
+	chunkBits = 12
+	chunkMask = 1<<chunkBits - 1
+)
 
 func newEvaluator(ctx context.Context, l *layout, newFn func() func(genome.Genome, *sim.Metrics), workers, budget int) *evaluator {
 	if workers < 1 {
@@ -137,11 +149,6 @@ func newEvaluator(ctx context.Context, l *layout, newFn func() func(genome.Genom
 	}
 	ev := &evaluator{ctx: ctx, l: l, workers: workers, budget: budget, pack: newPacking(l.size)}
 	ev.cache, ev.missIdx = newMemo(&ev.pack), newMemo(&ev.pack)
-	// Room for the budget's entries up front: no copy or garbage while the
-	// search fills them (the analysis may add a few more).
-	n := min(max(budget, 0)+1, presizeMax)
-	ev.entries = make([]sim.Metrics, 0, n)
-	ev.genes = make([]uint16, 0, n*l.n)
 	ev.fns = make([]func(genome.Genome, *sim.Metrics), workers)
 	for i := range ev.fns {
 		ev.fns[i] = newFn()
@@ -170,10 +177,10 @@ func (ev *evaluator) exhausted() bool { return ev.remaining() == 0 }
 // evalOne evaluates one genome (through the cache); ok is false when the
 // budget is spent.
 func (ev *evaluator) evalOne(g genome.Genome) (sim.Metrics, bool) {
-	out := [1]sim.Metrics{}
-	ok := [1]bool{}
-	ev.evalBatch([]genome.Genome{g}, out[:], ok[:])
-	return out[0], ok[0]
+	ev.one[0] = g
+	ev.evalBatch(ev.one[:], ev.oneOut[:], ev.oneOK[:])
+	ev.one[0] = nil
+	return ev.oneOut[0], ev.oneOK[0]
 }
 
 // parallelMin is the smallest batch of new genomes worth spreading over the
@@ -187,22 +194,28 @@ func (ev *evaluator) evalBatch(gs []genome.Genome, out []sim.Metrics, ok []bool)
 	gs = ev.canonicalBatch(gs)
 	ev.miss = ev.miss[:0]
 	ev.missIdx.reset()
+	if cap(ev.keys) < len(gs) {
+		ev.keys = make([]packedKey, len(gs))
+	}
+	keys := ev.keys[:len(gs)]
 	rem := ev.remaining()
 	for i, g := range gs {
 		ok[i] = false
-		if j, hit := ev.cache.get(g); hit {
-			out[i] = ev.entries[j]
+		k := &keys[i]
+		*k = ev.cache.key(g)
+		if j, hit := ev.cache.getKey(k, g); hit {
+			out[i] = *ev.entry(int(j))
 			ok[i] = true
 			continue
 		}
 		// A genome equal to an earlier miss of the batch is filled below.
-		if _, seen := ev.missIdx.get(g); seen {
+		if _, seen := ev.missIdx.getKey(k, g); seen {
 			continue
 		}
 		if len(ev.miss) >= rem {
 			continue
 		}
-		ev.missIdx.put(g, int32(len(ev.miss)))
+		ev.missIdx.putKey(k, g, int32(len(ev.miss)))
 		ev.miss = append(ev.miss, i)
 	}
 	n := len(ev.miss)
@@ -211,15 +224,23 @@ func (ev *evaluator) evalBatch(gs []genome.Genome, out []sim.Metrics, ok []bool)
 			ev.tmp = make([]sim.Metrics, n)
 		}
 		tmp := ev.tmp[:n]
-		ev.run(n, func(w, a, b int) {
-			fn := ev.fns[w]
-			for k := a; k < b; k++ {
-				fn(gs[ev.miss[k]], &tmp[k])
+		if n < parallelMin || ev.workers == 1 {
+			// One worker: no closure to allocate.
+			fn := ev.fns[0]
+			for k, i := range ev.miss {
+				fn(gs[i], &tmp[k])
 			}
-		})
+		} else {
+			ev.run(n, func(w, a, b int) {
+				fn := ev.fns[w]
+				for k := a; k < b; k++ {
+					fn(gs[ev.miss[k]], &tmp[k])
+				}
+			})
+		}
 		// Merge in input order.
 		for k, i := range ev.miss {
-			ev.record(gs[i], &tmp[k])
+			ev.record(gs[i], &keys[i], &tmp[k])
 		}
 		if ev.analysis {
 			ev.analysisUsed += n
@@ -232,7 +253,7 @@ func (ev *evaluator) evalBatch(gs []genome.Genome, out []sim.Metrics, ok []bool)
 		if ok[i] {
 			continue
 		}
-		if k, seen := ev.missIdx.get(g); seen {
+		if k, seen := ev.missIdx.getKey(&keys[i], g); seen {
 			out[i] = ev.tmp[k]
 			ok[i] = true
 		}
@@ -288,22 +309,48 @@ func (ev *evaluator) run(n int, f func(w, a, b int)) {
 	wg.Wait()
 }
 
-// entryGenome writes the genome of entries[j] into dst.
+// entry returns the metrics of cached evaluation j.
+func (ev *evaluator) entry(j int) *sim.Metrics {
+	return &ev.entries[j>>chunkBits][j&chunkMask]
+}
+
+// entryGenome writes the genome of cached evaluation j into dst.
 func (ev *evaluator) entryGenome(dst genome.Genome, j int) {
 	n := ev.l.n
-	for i, v := range ev.genes[j*n : (j+1)*n] {
+	a := (j & chunkMask) * n
+	for i, v := range ev.genes[j>>chunkBits][a : a+n] {
 		dst[i] = int(v)
 	}
 }
 
-// record stores a new evaluation: cache, best so far, Pareto archive.
-func (ev *evaluator) record(g genome.Genome, m *sim.Metrics) {
-	if len(ev.entries) < maxCache {
-		ev.cache.put(g, int32(len(ev.entries)))
-		ev.entries = append(ev.entries, *m)
-		for _, v := range g {
-			ev.genes = append(ev.genes, uint16(v))
+// record stores a new evaluation of g (memo key k): cache, best so far,
+// Pareto archive.
+func (ev *evaluator) record(g genome.Genome, k *packedKey, m *sim.Metrics) {
+	if ev.nEntries < maxCache {
+		j := ev.nEntries
+		c := j >> chunkBits
+		if c == len(ev.entries) {
+			// The first chunk is sized to the budget when that is
+			// smaller (it grows up to a full chunk if the analysis adds
+			// more); later chunks are full-sized, so a long run never
+			// copies what it has.
+			size := chunkMask + 1
+			if c == 0 {
+				size = min(size, max(ev.budget, 0)+1)
+			}
+			ev.entries = append(ev.entries, make([]sim.Metrics, 0, size))
+			ev.genes = append(ev.genes, make([]uint16, 0, size*ev.l.n))
 		}
+		ev.cache.putKey(k, g, int32(j))
+		ev.entries[c] = append(ev.entries[c], *m)
+		n := len(ev.genes[c])
+		gs := slices.Grow(ev.genes[c], len(g))[:n+len(g)]
+		dst := gs[n:]
+		for i, v := range g {
+			dst[i] = uint16(v)
+		}
+		ev.genes[c] = gs
+		ev.nEntries++
 	}
 	ev.offer(g, m)
 }

@@ -146,7 +146,8 @@ type Generation struct {
 	// nsga2), for pictures of the population moving; not in the JSON.
 	Members []sim.Objectives `json:"-"`
 	// Best is the best variant so far (ga and nsga2), for live displays;
-	// not in the JSON.
+	// not in the JSON. Generations share one copy while the best stays
+	// the same: read it, do not modify it.
 	Best genome.Genome `json:"-"`
 	// Hypervolume is the hypervolume of the Pareto archive (nsga2 only), in
 	// the units of the objectives' product, against Result.Reference.

@@ -462,7 +462,9 @@ func TestBudgetAndStops(t *testing.T) {
 			t.Errorf("%s: spent only %d of a 250 budget", alg, r.Evaluations)
 		}
 	}
-	r := mustRun(t, p, Options{Seed: 3, Population: 10, Generations: 4})
+	// The ga's local search spends from the budget too: a budget of its
+	// own lets the generations decide.
+	r := mustRun(t, p, Options{Seed: 3, Population: 10, Generations: 4, Budget: 1 << 20})
 	if r.StopReason != StopGenerations || r.Generations != 4 || len(r.History) != 5 {
 		t.Errorf("stop %q after %d generations (%d history lines), want generations after 4", r.StopReason, r.Generations, len(r.History))
 	}
@@ -719,5 +721,29 @@ func TestMootGenesNeverChange(t *testing.T) {
 	}
 	if gs[1][1] != 1 || gs[2][1] != 2 {
 		t.Error("evalBatch changed the caller's genomes")
+	}
+}
+
+// TestGALocalSearch: the ga evaluates its best variant's one-gene
+// neighbourhood in the generation the best changes, so on a unimodal gene
+// of 200 values one generation of a population of 4 (8 variants bred)
+// already reaches the optimum.
+func TestGALocalSearch(t *testing.T) {
+	vals := make([]any, 200)
+	for i := range vals {
+		vals[i] = 128 + i
+	}
+	sp := &genome.Space{Genes: []genome.Gene{{Name: "Api.MemorySize", Resource: "Api", Kind: genome.Number,
+		Attr: genome.MemorySize, Values: vals, Current: 0, Ordered: true}}}
+	const peak = 137
+	eval := func(g genome.Genome, m *sim.Metrics) {
+		*m = sim.Metrics{Fitness: -math.Abs(float64(g[0]-peak)) / 200, Feasible: true}
+	}
+	p := Problem{Space: sp, New: func() func(genome.Genome, *sim.Metrics) { return eval }}
+	for seed := int64(1); seed <= 5; seed++ {
+		r := mustRun(t, p, Options{Seed: seed, Population: 4, Generations: 1, Budget: 1 << 20})
+		if got := r.History[1].BestFitness; got != 0 {
+			t.Errorf("seed %d: best fitness %.4f after one generation, want 0 (value %d)", seed, got, 128+peak)
+		}
 	}
 }

@@ -1,8 +1,9 @@
 package evolve
 
 import (
+	"cmp"
 	"math/rand"
-	"sort"
+	"slices"
 
 	"github.com/MaxHalford/eaopt"
 
@@ -31,14 +32,40 @@ type search struct {
 	restarted int
 	// seen is dedupe's scratch.
 	seen *memo
+
+	// free, tracking, made, old and epoch are the genome free list (breed.go).
+	free     []*gaGenome
+	tracking bool
+	made     []*gaGenome
+	old      []*gaGenome
+	epoch    uint64
+
+	// scratch of breed, evaluate, the models and generation
+	idx, avail []int
+	kids, pool eaopt.Individuals
+	nb, imm    eaopt.Individuals
+	gs         []genome.Genome
+	out        []sim.Metrics
+	ok         []bool
+	gpop       []genome.Genome
+	// lastBest is the last generation's Best (generation).
+	lastBest genome.Genome
+	// searched is the last best variant whose one-gene neighbourhood the
+	// ga evaluated (its local search of the best).
+	searched genome.Genome
+	// scratch of climb (a restart's, so rare: plain allocations)
+	cgs  []genome.Genome
+	cout []sim.Metrics
+	cok  []bool
 }
 
 // restartEvery is the number of generations without improvement after which
 // the ga keeps its elite, adds the best variant's improving one-gene
 // neighbours (a memetic step: a converged population one step from a
 // better variant takes it) and replaces the rest of the population with
-// random variants: a converged population cannot discover a block of genes
-// that pays only as a whole, and fresh variants crossed with the elite can.
+// random variants, the best of which first climbs to a local optimum: a
+// converged population cannot discover a block of genes that pays only as
+// a whole, and fresh variants (and their optima) crossed with the elite can.
 const restartEvery = 5
 
 // eliteShare is the share of the population a restart keeps.
@@ -61,6 +88,9 @@ type gaGenome struct {
 	met sim.Metrics
 	// ok is false when the budget left the genome unevaluated.
 	ok bool
+	// mark is the free list's epoch in which the genome was last seen in
+	// a population (search.release).
+	mark uint64
 }
 
 // Evaluate returns the genome's eaopt score through the memo cache.
@@ -104,19 +134,17 @@ func (x *gaGenome) Crossover(mate eaopt.Genome, rng *rand.Rand) {
 	}
 }
 
-// Clone copies the genome.
-func (x *gaGenome) Clone() eaopt.Genome {
-	return &gaGenome{g: cloneGenome(x.g), s: x.s, met: x.met, ok: x.ok}
-}
+// Clone copies the genome (from the search's free list).
+func (x *gaGenome) Clone() eaopt.Genome { return x.s.clone(x) }
 
 // evaluate scores every individual through one parallel batch.
 func (s *search) evaluate(indis eaopt.Individuals) {
-	gs := make([]genome.Genome, len(indis))
-	for i := range indis {
-		gs[i] = indis[i].Genome.(*gaGenome).g
+	gs := s.genomes(indis)
+	if cap(s.out) < len(indis) {
+		s.out = make([]sim.Metrics, len(indis))
+		s.ok = make([]bool, len(indis))
 	}
-	out := make([]sim.Metrics, len(indis))
-	ok := make([]bool, len(indis))
+	out, ok := s.out[:len(indis)], s.ok[:len(indis)]
 	s.ev.evalBatch(gs, out, ok)
 	for i := range indis {
 		x := indis[i].Genome.(*gaGenome)
@@ -151,17 +179,19 @@ func (s *search) initial(n int, rng *rand.Rand) []genome.Genome {
 // when the budget is spent).
 func (s *search) neighbours(in eaopt.Individual, k int, rng *rand.Rand) eaopt.Individuals {
 	base := in.Genome.(*gaGenome)
-	var indis eaopt.Individuals
+	indis := s.nb[:0]
 	for _, i := range s.l.free {
 		for v := 0; v < s.l.size[i]; v++ {
 			if v == base.g[i] {
 				continue
 			}
-			g := cloneGenome(base.g)
-			g[i] = v
-			indis = append(indis, eaopt.NewIndividual(&gaGenome{g: g, s: s}, rng))
+			x := s.take()
+			copy(x.g, base.g)
+			x.g[i] = v
+			indis = append(indis, newIndividual(x, rng))
 		}
 	}
+	s.nb = indis
 	s.evaluate(indis)
 	sortIndis(indis)
 	out := indis[:0]
@@ -176,45 +206,95 @@ func (s *search) neighbours(in eaopt.Individual, k int, rng *rand.Rand) eaopt.In
 	return out
 }
 
+// climb climbs from in by steepest ascent over one-gene moves until no
+// move improves or the budget is spent, and returns the evaluated
+// individual where it stopped (in itself when no move improves).
+func (s *search) climb(in eaopt.Individual, rng *rand.Rand) eaopt.Individual {
+	x := in.Genome.(*gaGenome)
+	if !x.ok {
+		return in
+	}
+	cur, curM := cloneGenome(x.g), x.met
+	for !s.ev.exhausted() {
+		s.cgs = s.cgs[:0]
+		for _, i := range s.l.free {
+			for v := 0; v < s.l.size[i]; v++ {
+				if v != cur[i] {
+					c := cloneGenome(cur)
+					c[i] = v
+					s.cgs = append(s.cgs, c)
+				}
+			}
+		}
+		s.cout = append(s.cout[:0], make([]sim.Metrics, len(s.cgs))...)
+		s.cok = append(s.cok[:0], make([]bool, len(s.cgs))...)
+		s.ev.evalBatch(s.cgs, s.cout, s.cok)
+		bi := -1
+		for i := range s.cgs {
+			if s.cok[i] && (bi < 0 || better(&s.cout[i], &s.cout[bi])) {
+				bi = i
+			}
+		}
+		if bi < 0 || !improves(&s.cout[bi], &curM) {
+			break
+		}
+		cur, curM = s.cgs[bi], s.cout[bi]
+	}
+	if slices.Equal(cur, x.g) {
+		return in
+	}
+	y := s.take()
+	copy(y.g, cur)
+	out := newIndividual(y, rng)
+	s.evaluate(eaopt.Individuals{out})
+	return out
+}
+
 // immigrants returns k evaluated random individuals.
 func (s *search) immigrants(k int, rng *rand.Rand) eaopt.Individuals {
-	indis := make(eaopt.Individuals, k)
-	for i := range indis {
-		g := make(genome.Genome, s.l.n)
-		s.l.randomGenome(g, rng)
-		indis[i] = eaopt.NewIndividual(&gaGenome{g: g, s: s}, rng)
+	indis := s.imm[:0]
+	for range k {
+		x := s.take()
+		s.l.randomGenome(x.g, rng)
+		indis = append(indis, newIndividual(x, rng))
 	}
+	s.imm = indis
 	s.evaluate(indis)
 	return indis
 }
 
 // sortIndis orders individuals by eaopt score, ties by genome, so the order
-// never depends on the sort algorithm.
+// never depends on the sort algorithm: individuals with the same score and
+// genome are interchangeable (the same metrics), so the sort need not be
+// stable. Scores are never NaN (scalar, nsgaModel.rank); cmp.Compare would
+// put one first.
 func sortIndis(indis eaopt.Individuals) {
-	sort.SliceStable(indis, func(i, j int) bool {
-		if indis[i].Fitness != indis[j].Fitness {
-			return indis[i].Fitness < indis[j].Fitness
+	slices.SortFunc(indis, func(a, b eaopt.Individual) int {
+		if c := cmp.Compare(a.Fitness, b.Fitness); c != 0 {
+			return c
 		}
-		return lessGenome(indis[i].Genome.(*gaGenome).g, indis[j].Genome.(*gaGenome).g)
+		return compareGenome(a.Genome.(*gaGenome).g, b.Genome.(*gaGenome).g)
 	})
 }
 
-// dedupe keeps the first of each distinct evaluated genome, in order.
+// dedupe keeps the first of each distinct evaluated genome, in order, in
+// place (indis' memory).
 func (s *search) dedupe(indis eaopt.Individuals) eaopt.Individuals {
 	if s.seen == nil {
 		s.seen = newMemo(&s.ev.pack)
 	}
 	s.seen.reset()
-	out := indis[:0:0]
+	out := indis[:0]
 	for _, in := range indis {
 		x := in.Genome.(*gaGenome)
 		if !x.ok {
 			continue
 		}
-		if _, dup := s.seen.get(x.g); dup {
+		k := s.seen.key(x.g)
+		if _, dup := s.seen.getKey(&k, x.g); dup {
 			continue
 		}
-		s.seen.put(x.g, 0)
+		s.seen.putKey(&k, x.g, 0)
 		out = append(out, in)
 	}
 	return out
@@ -225,7 +305,12 @@ func (s *search) dedupe(indis eaopt.Individuals) eaopt.Individuals {
 // mutation), the children are evaluated in one parallel batch, and the next
 // population is the best distinct individuals of parents and children
 // together (elitist, mu+lambda), topped up with random immigrants when too
-// few distinct ones remain.
+// few distinct ones remain. It is memetic: whenever the best variant
+// changes, its one-gene neighbourhood is evaluated and the improving
+// neighbours join the pool, so hill climbing's strength on nearly separable
+// spaces (real templates) is the ga's too, while crossover and restarts
+// handle deceptive ones. The local search spends from the same budget, so
+// a run may stop on its budget before its last generation.
 //
 // ModGenerational ignores the indexes SelTournament returns, so eaopt's
 // wrong tournament indexes (eaopt.md, defect 1) cannot hurt here;
@@ -250,25 +335,47 @@ func (m *gaModel) Apply(pop *eaopt.Population) error {
 	if m.s.ev.exhausted() {
 		return nil
 	}
-	var pool eaopt.Individuals
+	m.s.track(pop.Individuals)
+	pool := m.s.pool[:0]
 	if m.s.restartDue() {
 		keep := max(1, int(eliteShare*float64(n)))
 		pool = append(pool, pop.Individuals[:keep]...)
 		// Memetic step: the best variant's one-gene neighbours, so a
 		// population stuck one step from a better variant takes that step.
 		pool = append(pool, m.s.neighbours(pop.Individuals[0], keep, pop.RNG)...)
-		pool = append(pool, m.s.immigrants(max(0, n-len(pool)), pop.RNG)...)
+		imm := m.s.immigrants(max(0, n-len(pool)), pop.RNG)
+		// Restart from a local optimum, not only from random variants:
+		// the best immigrant climbs by one-gene steps first (a memetic
+		// restart), so a block of genes that pays only as a whole is
+		// reachable from a fresh basin as well as by crossover.
+		if len(imm) > 0 {
+			sortIndis(imm)
+			pool = append(pool, m.s.climb(imm[0], pop.RNG))
+		}
+		pool = append(pool, imm...)
 		sortIndis(pool)
 		pool = m.s.dedupe(pool)
 	} else {
-		tmp := eaopt.Population{Individuals: append(eaopt.Individuals(nil), pop.Individuals...), RNG: pop.RNG}
-		if err := m.inner.Apply(&tmp); err != nil {
+		kids, err := m.s.breed(pop.Individuals, m.inner, pop.RNG)
+		if err != nil {
 			return err
 		}
-		m.s.evaluate(tmp.Individuals)
-		pool = append(append(pool, pop.Individuals...), tmp.Individuals...)
+		m.s.evaluate(kids)
+		pool = append(append(pool, pop.Individuals...), kids...)
 		sortIndis(pool)
 		pool = m.s.dedupe(pool)
+		// Local search of the best: each new best variant's improving
+		// one-gene neighbours join the pool, so the best is always a
+		// local optimum for one-gene moves (within the budget).
+		if len(pool) > 0 && !m.s.ev.exhausted() {
+			if bg := pool[0].Genome.(*gaGenome).g; !slices.Equal(bg, m.s.searched) {
+				m.s.searched = append(m.s.searched[:0], bg...)
+				keep := max(1, int(eliteShare*float64(n)))
+				pool = append(pool, m.s.neighbours(pool[0], keep, pop.RNG)...)
+				sortIndis(pool)
+				pool = m.s.dedupe(pool)
+			}
+		}
 	}
 	if len(pool) < n && !m.s.ev.exhausted() {
 		pool = append(pool, m.s.immigrants(n-len(pool), pop.RNG)...)
@@ -280,6 +387,8 @@ func (m *gaModel) Apply(pop *eaopt.Population) error {
 		pool = append(pool, pool[i%max(1, len(pool))].Clone(pop.RNG))
 	}
 	copy(pop.Individuals, pool[:n])
+	m.s.pool = pool[:0]
+	m.s.release(pop.Individuals)
 	return nil
 }
 
@@ -301,9 +410,10 @@ func runEAOPT(s *search, o Options, model eaopt.Model, hv func() float64, progre
 	init := s.initial(o.Population, rand.New(rand.NewSource(rng.Int63())))
 	next := 0
 	newGenome := func(_ *rand.Rand) eaopt.Genome {
-		g := init[next%len(init)]
+		x := s.take()
+		copy(x.g, init[next%len(init)])
 		next++
-		return &gaGenome{g: cloneGenome(g), s: s}
+		return x
 	}
 	var (
 		stop     = StopGenerations
@@ -370,9 +480,14 @@ func runEAOPT(s *search, o Options, model eaopt.Model, hv func() float64, progre
 
 // generation summarises a population (nil: none) into a history line.
 func (s *search) generation(gen int, indis eaopt.Individuals, hv func() float64) Generation {
-	g := Generation{Generation: gen, BestFitness: s.ev.bestMetrics.Fitness, Evaluations: s.ev.used,
-		Best: cloneGenome(s.ev.best)}
-	pop := make([]genome.Genome, 0, len(indis))
+	g := Generation{Generation: gen, BestFitness: s.ev.bestMetrics.Fitness, Evaluations: s.ev.used}
+	// Generations share the best's copy while it stays the same.
+	if !slices.Equal(s.lastBest, s.ev.best) {
+		s.lastBest = cloneGenome(s.ev.best)
+	}
+	g.Best = s.lastBest
+	pop := s.gpop[:0]
+	g.Members = make([]sim.Objectives, 0, len(indis))
 	sum, n := 0.0, 0
 	for _, in := range indis {
 		x := in.Genome.(*gaGenome)
@@ -387,6 +502,7 @@ func (s *search) generation(gen int, indis eaopt.Individuals, hv func() float64)
 	if n > 0 {
 		g.MeanFitness = sum / float64(n)
 	}
+	s.gpop = pop[:0]
 	g.Diversity = diversity(s.l, pop)
 	if hv != nil {
 		g.Hypervolume = hv()
@@ -401,11 +517,12 @@ func diversity(l *layout, pop []genome.Genome) float64 {
 	if n < 2 || len(l.free) == 0 {
 		return 0
 	}
-	var counts []int
+	var buf [64]int
+	counts := buf[:0]
 	total := 0.0
 	for _, i := range l.free {
 		if cap(counts) < l.size[i] {
-			counts = make([]int, l.size[i])
+			counts = make([]int, l.size[i], max(l.size[i], 2*cap(counts)))
 		}
 		counts = counts[:l.size[i]]
 		clear(counts)

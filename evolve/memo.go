@@ -13,79 +13,215 @@ type packedKey [4]uint64
 // packing says where each gene's value sits in a packedKey.
 type packing struct {
 	ok    bool    // every gene fits in 256 bits
-	word  []uint8 // word[i] holds gene i
-	shift []uint8 // at this bit offset
+	shift []uint8 // gene i sits at bit offset shift[i] of its word
+	// end[w] is one past the last gene of word w: genes fill the words in
+	// order, so word w holds genes end[w-1] (0 for w = 0) to end[w]-1.
+	end [len(packedKey{})]int
 }
 
 // newPacking lays out genes with the given domain sizes; ok is false when
 // they need more than 256 bits.
 func newPacking(size []int) packing {
-	p := packing{word: make([]uint8, len(size)), shift: make([]uint8, len(size))}
+	p := packing{shift: make([]uint8, len(size))}
 	w, off := 0, 0
 	for i, k := range size {
 		b := bits.Len(uint(k - 1))
 		if off+b > 64 {
+			if w < len(p.end) {
+				p.end[w] = i
+			}
 			w, off = w+1, 0
 		}
 		if w >= len(packedKey{}) {
 			return packing{}
 		}
-		p.word[i], p.shift[i] = uint8(w), uint8(off)
+		p.shift[i] = uint8(off)
 		off += b
+	}
+	for ; w < len(p.end); w++ {
+		p.end[w] = len(size)
 	}
 	p.ok = true
 	return p
 }
 
+// pack returns g's key, one word at a time (g has the packing's length).
 func (p *packing) pack(g genome.Genome) packedKey {
 	var k packedKey
-	for i, v := range g {
-		k[p.word[i]] |= uint64(v) << p.shift[i]
+	shift := p.shift[:len(g)]
+	start := 0
+	for w := range k {
+		end := min(p.end[w], len(g))
+		var acc uint64
+		for i := start; i < end; i++ {
+			acc |= uint64(g[i]) << (shift[i] & 63)
+		}
+		k[w] = acc
+		start = end
 	}
 	return k
 }
 
+// hashKey mixes a packed key's words (a multiply-xorshift per word and
+// the splitmix64 finalizer), so keys that differ in one gene spread over
+// the whole table.
+func hashKey(k *packedKey) uint64 {
+	h := uint64(0x9e3779b97f4a7c15)
+	for _, w := range k {
+		h ^= w
+		h *= 0xbf58476d1ce4e5b9
+		h ^= h >> 31
+	}
+	h ^= h >> 30
+	h *= 0xbf58476d1ce4e5b9
+	h ^= h >> 27
+	h *= 0x94d049bb133111eb
+	h ^= h >> 31
+	return h
+}
+
 // memo maps genomes to int32 values without allocating per look-up or, for
-// genomes that pack into 256 bits, per insertion (the map grows by
-// doubling). Larger genomes fall back to string keys.
+// genomes that pack into 256 bits, per insertion: an open-addressing table
+// (linear probing, at most half full) of slots naming entries in insertion
+// order, which grows by doubling. A slot also holds bits of its key's hash,
+// so a probe reads a stored key (a likely cache miss in a large table) only
+// when those bits match. reset is O(1): a slot is live only when it carries
+// the current epoch, so a memo reset every batch costs nothing however
+// large it once grew. Larger genomes fall back to a Go map with string keys.
 type memo struct {
-	p   *packing
-	pm  map[packedKey]int32
+	p *packing
+	// keys and vals hold entry i (insertion order) of the current epoch.
+	keys []packedKey
+	vals []int32
+	// slots: epoch<<epochShift | tag<<idBits | (entry+1) per slot; a slot
+	// of another epoch is empty. len is a power of two.
+	slots []uint64
+	epoch uint64
+
 	sm  map[string]int32
 	buf []byte
 }
 
 func newMemo(p *packing) *memo {
-	m := &memo{p: p}
+	m := &memo{p: p, epoch: 1}
 	if p.ok {
-		m.pm = make(map[packedKey]int32)
+		m.slots = make([]uint64, 16)
 	} else {
 		m.sm = make(map[string]int32)
 	}
 	return m
 }
 
-func (m *memo) get(g genome.Genome) (int32, bool) {
-	if m.pm != nil {
-		v, ok := m.pm[m.p.pack(g)]
+// key returns g's packed key (the zero key when genomes do not pack).
+func (m *memo) key(g genome.Genome) packedKey {
+	if m.sm != nil {
+		return packedKey{}
+	}
+	return m.p.pack(g)
+}
+
+// Slot layout: the entry number plus one in the low idBits (a memo holds
+// fewer than 1<<idBits entries: the cache stops at maxCache, a batch is far
+// smaller), then tagBits of the key's hash, then the epoch.
+const (
+	idBits     = 26
+	tagBits    = 18
+	epochShift = idBits + tagBits
+	maxEpoch   = 1<<(64-epochShift) - 1
+)
+
+// slotOf is the slot naming entry e of a key with hash h.
+func (m *memo) slotOf(h uint64, e int) uint64 {
+	return m.epoch<<epochShift | (h>>(64-tagBits))<<idBits | uint64(e+1)
+}
+
+// find returns the slot of k (hash h): its entry (and true) or the empty
+// slot where it would go.
+func (m *memo) find(k *packedKey, h uint64) (slot int, entry int, ok bool) {
+	mask := uint64(len(m.slots) - 1)
+	want := m.slotOf(h, 0) &^ (1<<idBits - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		s := m.slots[i]
+		if s>>epochShift != m.epoch {
+			return int(i), -1, false
+		}
+		if s&^(1<<idBits-1) != want {
+			continue
+		}
+		e := int(s&(1<<idBits-1)) - 1
+		if m.keys[e] == *k {
+			return int(i), e, true
+		}
+	}
+}
+
+// getKey is get with g's key k already computed (by key).
+func (m *memo) getKey(k *packedKey, g genome.Genome) (int32, bool) {
+	if m.sm != nil {
+		m.buf = appendKey(m.buf[:0], g)
+		v, ok := m.sm[string(m.buf)]
 		return v, ok
 	}
-	m.buf = appendKey(m.buf[:0], g)
-	v, ok := m.sm[string(m.buf)]
-	return v, ok
+	_, e, ok := m.find(k, hashKey(k))
+	if !ok {
+		return 0, false
+	}
+	return m.vals[e], true
+}
+
+// putKey is put with g's key k already computed (by key).
+func (m *memo) putKey(k *packedKey, g genome.Genome, v int32) {
+	if m.sm != nil {
+		m.buf = appendKey(m.buf[:0], g)
+		m.sm[string(m.buf)] = v
+		return
+	}
+	h := hashKey(k)
+	s, e, ok := m.find(k, h)
+	if ok {
+		m.vals[e] = v
+		return
+	}
+	if 2*(len(m.keys)+1) > len(m.slots) {
+		m.grow()
+		s, _, _ = m.find(k, h)
+	}
+	m.slots[s] = m.slotOf(h, len(m.keys))
+	m.keys = append(m.keys, *k)
+	m.vals = append(m.vals, v)
+}
+
+// grow doubles the table and re-inserts the current entries.
+func (m *memo) grow() {
+	m.slots = make([]uint64, 2*len(m.slots))
+	mask := uint64(len(m.slots) - 1)
+	for e := range m.keys {
+		h := hashKey(&m.keys[e])
+		i := h & mask
+		for m.slots[i]>>epochShift == m.epoch {
+			i = (i + 1) & mask
+		}
+		m.slots[i] = m.slotOf(h, e)
+	}
+}
+
+func (m *memo) get(g genome.Genome) (int32, bool) {
+	k := m.key(g)
+	return m.getKey(&k, g)
 }
 
 func (m *memo) put(g genome.Genome, v int32) {
-	if m.pm != nil {
-		m.pm[m.p.pack(g)] = v
-		return
-	}
-	m.buf = appendKey(m.buf[:0], g)
-	m.sm[string(m.buf)] = v
+	k := m.key(g)
+	m.putKey(&k, g, v)
 }
 
 // reset empties the memo, keeping its memory.
 func (m *memo) reset() {
-	clear(m.pm)
 	clear(m.sm)
+	m.keys, m.vals = m.keys[:0], m.vals[:0]
+	m.epoch++
+	if m.epoch > maxEpoch {
+		clear(m.slots)
+		m.epoch = 1
+	}
 }

@@ -2,6 +2,8 @@ package evolve
 
 import (
 	"context"
+	"math/bits"
+	"math/rand"
 	"testing"
 
 	"github.com/evoarch/evoarch/genome"
@@ -86,5 +88,82 @@ func TestEvalBatchAllocsPerEvaluation(t *testing.T) {
 	}
 	if ev.used != len(gs) {
 		t.Errorf("%d evaluations, want %d distinct", ev.used, len(gs))
+	}
+}
+
+// TestPackWords: pack puts every gene's value at its own bits (each
+// value recovered from the key), for random layouts that fill one to four
+// words.
+func TestPackWords(t *testing.T) {
+	rng := rand.New(rand.NewSource(1))
+	for trial := 0; trial < 200; trial++ {
+		size := make([]int, 1+rng.Intn(120))
+		for i := range size {
+			size[i] = 2 + rng.Intn(20)
+		}
+		p := newPacking(size)
+		if !p.ok {
+			continue
+		}
+		g := make(genome.Genome, len(size))
+		for i := range g {
+			g[i] = rng.Intn(size[i])
+		}
+		k := p.pack(g)
+		// Decode in the layout's order: words fill gene by gene.
+		w, off := 0, 0
+		for i, sz := range size {
+			b := bits.Len(uint(sz - 1))
+			if off+b > 64 {
+				w, off = w+1, 0
+			}
+			if got := int(k[w] >> off & (1<<b - 1)); got != g[i] {
+				t.Fatalf("trial %d: gene %d of %d reads %d from word %d, want %d", trial, i, len(size), got, w, g[i])
+			}
+			off += b
+		}
+	}
+}
+
+// TestMemoGrowAndEpochs: a memo keeps every entry through many doublings,
+// answers absent keys as absent, and after resets (the epoch wrapping
+// round included) holds only what was put since.
+func TestMemoGrowAndEpochs(t *testing.T) {
+	size := repeat(13, 50)
+	p := newPacking(size)
+	m := newMemo(&p)
+	rng := rand.New(rand.NewSource(2))
+	var gs []genome.Genome
+	seen := map[[50]int]bool{}
+	for len(gs) < 50_000 {
+		g := make(genome.Genome, len(size))
+		var a [50]int
+		for i := range g {
+			g[i] = rng.Intn(13)
+			a[i] = g[i]
+		}
+		if !seen[a] {
+			seen[a] = true
+			gs = append(gs, g)
+		}
+	}
+	half := len(gs) / 2
+	for round := 0; round < 3; round++ {
+		if round == 2 {
+			m.epoch = maxEpoch // the next reset wraps round
+		}
+		m.reset()
+		for j, g := range gs[:half] {
+			m.put(g, int32(j+round))
+		}
+		for j, g := range gs {
+			v, ok := m.get(g)
+			if j < half && (!ok || v != int32(j+round)) {
+				t.Fatalf("round %d: genome %d gives %d, %v", round, j, v, ok)
+			}
+			if j >= half && ok {
+				t.Fatalf("round %d: genome %d found but never put", round, j)
+			}
+		}
 	}
 }

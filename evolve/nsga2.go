@@ -3,6 +3,7 @@ package evolve
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -158,6 +159,21 @@ func Hypervolume(points [][]float64, ref []float64) float64 {
 	return hso(ps, ref, d)
 }
 
+// byCoord is the stable order of points by coordinate k.
+func byCoord(k int) func(a, b []float64) int {
+	return func(a, b []float64) int {
+		switch {
+		case a[k] < b[k]:
+			return -1
+		case b[k] < a[k]:
+			return 1
+		}
+		return 0
+	}
+}
+
+// hso is the hypervolume of ps over their first d coordinates; buf is
+// scratch memory for the two-dimensional slices.
 func hso(ps [][]float64, ref []float64, d int) float64 {
 	if d == 1 {
 		best := ref[0]
@@ -167,32 +183,78 @@ func hso(ps [][]float64, ref []float64, d int) float64 {
 		return ref[0] - best
 	}
 	sorted := append([][]float64(nil), ps...)
-	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i][d-1] < sorted[j][d-1] })
+	slices.SortStableFunc(sorted, byCoord(d-1))
 	if d == 2 {
-		vol, bestX := 0.0, ref[0]
-		for i, p := range sorted {
-			bestX = math.Min(bestX, p[0])
-			top := ref[1]
-			if i+1 < len(sorted) {
-				top = sorted[i+1][1]
-			}
-			vol += (ref[0] - bestX) * (top - p[1])
-		}
-		return vol
+		return area(sorted, ref)
 	}
 	vol := 0.0
 	var slice [][]float64
 	for i, p := range sorted {
-		slice = addNonDominated(slice, p, d-1)
+		if d == 3 {
+			// The slice is kept sorted by its last coordinate as points
+			// come and go, ties in arrival order: the order the stable
+			// sort of the general case gives, without sorting again.
+			slice = addNonDominatedSorted(slice, p)
+		} else {
+			slice = addNonDominated(slice, p, d-1)
+		}
 		top := ref[d-1]
 		if i+1 < len(sorted) {
 			top = sorted[i+1][d-1]
 		}
 		if depth := top - p[d-1]; depth > 0 {
-			vol += hso(slice, ref, d-1) * depth
+			if d == 3 {
+				vol += area(slice, ref) * depth
+			} else {
+				vol += hso(slice, ref, d-1) * depth
+			}
 		}
 	}
 	return vol
+}
+
+// area is the two-dimensional hypervolume of points sorted by their second
+// coordinate (stably).
+func area(sorted [][]float64, ref []float64) float64 {
+	vol, bestX := 0.0, ref[0]
+	for i, p := range sorted {
+		bestX = math.Min(bestX, p[0])
+		top := ref[1]
+		if i+1 < len(sorted) {
+			top = sorted[i+1][1]
+		}
+		vol += (ref[0] - bestX) * (top - p[1])
+	}
+	return vol
+}
+
+// addNonDominatedSorted is addNonDominated over two coordinates for a set
+// sorted (stably, in arrival order) by the second: p goes after every
+// point whose second coordinate is not greater.
+func addNonDominatedSorted(set [][]float64, p []float64) [][]float64 {
+	for _, q := range set {
+		if weaklyDominates(q, p, 2) {
+			return set
+		}
+	}
+	out := set[:0]
+	at := -1
+	for _, q := range set {
+		if weaklyDominates(p, q, 2) {
+			continue
+		}
+		if at < 0 && q[1] > p[1] {
+			at = len(out)
+		}
+		out = append(out, q)
+	}
+	if at < 0 {
+		return append(out, p)
+	}
+	out = append(out, nil)
+	copy(out[at+1:], out[at:])
+	out[at] = p
+	return out
 }
 
 // addNonDominated adds p to set, keeping only points non-dominated on the
@@ -232,6 +294,11 @@ type nsgaModel struct {
 	s     *search
 	objs  []objective
 	inner eaopt.ModGenerational
+	// rank's scratch
+	nds   ndSorter
+	vsBuf []float64
+	vs    [][]float64
+	ms    []*sim.Metrics
 }
 
 func (m *nsgaModel) Validate() error { return m.inner.Validate() }
@@ -242,12 +309,13 @@ func (m *nsgaModel) Apply(pop *eaopt.Population) error {
 		return nil
 	}
 	m.rank(pop.Individuals)
-	tmp := eaopt.Population{Individuals: append(eaopt.Individuals(nil), pop.Individuals...), RNG: pop.RNG}
-	if err := m.inner.Apply(&tmp); err != nil {
+	m.s.track(pop.Individuals)
+	kids, err := m.s.breed(pop.Individuals, m.inner, pop.RNG)
+	if err != nil {
 		return err
 	}
-	m.s.evaluate(tmp.Individuals)
-	pool := append(append(eaopt.Individuals(nil), pop.Individuals...), tmp.Individuals...)
+	m.s.evaluate(kids)
+	pool := append(append(m.s.pool[:0], pop.Individuals...), kids...)
 	sortIndis(pool) // a fixed order before dedupe: the first copy is kept
 	pool = m.s.dedupe(pool)
 	if len(pool) < n && !m.s.ev.exhausted() {
@@ -260,24 +328,30 @@ func (m *nsgaModel) Apply(pop *eaopt.Population) error {
 	m.rank(pool)
 	sortIndis(pool)
 	copy(pop.Individuals, pool[:n])
+	m.s.pool = pool[:0]
+	m.s.release(pop.Individuals)
 	return nil
 }
 
 // rank writes each individual's NSGA-II score: fronts by constrained
 // non-dominated sorting, crowding distance within each front.
 func (m *nsgaModel) rank(indis eaopt.Individuals) {
-	n := len(indis)
-	vs := make([][]float64, n)
-	ms := make([]*sim.Metrics, n)
+	n, d := len(indis), len(m.objs)
+	if cap(m.ms) < n {
+		m.vsBuf = make([]float64, n*d)
+		m.vs = make([][]float64, n)
+		m.ms = make([]*sim.Metrics, n)
+	}
+	vs, ms := m.vs[:n], m.ms[:n]
 	for i := range indis {
 		x := indis[i].Genome.(*gaGenome)
 		ms[i] = &x.met
-		vs[i] = make([]float64, len(m.objs))
+		vs[i] = m.vsBuf[i*d : (i+1)*d : (i+1)*d]
 		for k := range m.objs {
 			vs[i][k] = m.objs[k].min(&x.met)
 		}
 	}
-	fronts := nonDominatedSort(ms, vs)
+	fronts := m.nds.sort(ms, vs)
 	for f, front := range fronts {
 		crowd := crowding(front, vs)
 		for j, i := range front {
@@ -290,12 +364,30 @@ func (m *nsgaModel) rank(indis eaopt.Individuals) {
 	}
 }
 
-// nonDominatedSort returns the fronts as index lists (Deb's fast
-// non-dominated sort), each front in index order.
-func nonDominatedSort(ms []*sim.Metrics, vs [][]float64) [][]int {
+// ndSorter sorts points into fronts (Deb's fast non-dominated sort) with
+// memory reused from one call to the next.
+type ndSorter struct {
+	by     []int
+	dom    [][]int
+	flat   []int
+	fronts [][]int
+}
+
+// sort returns the fronts as index lists, each front in index order; they
+// are valid until the next call.
+func (t *ndSorter) sort(ms []*sim.Metrics, vs [][]float64) [][]int {
 	n := len(ms)
-	dominatedBy := make([]int, n)
-	dominating := make([][]int, n)
+	if cap(t.by) < n {
+		t.by = make([]int, n)
+	}
+	if len(t.dom) < n {
+		t.dom = append(t.dom, make([][]int, n-len(t.dom))...)
+	}
+	dominatedBy, dominating := t.by[:n], t.dom[:n]
+	clear(dominatedBy)
+	for i := range dominating {
+		dominating[i] = dominating[i][:0]
+	}
 	for i := 0; i < n; i++ {
 		for j := i + 1; j < n; j++ {
 			switch {
@@ -308,27 +400,31 @@ func nonDominatedSort(ms []*sim.Metrics, vs [][]float64) [][]int {
 			}
 		}
 	}
-	var fronts [][]int
-	var cur []int
+	// The fronts are consecutive runs of flat (a front keeps the array it
+	// was written in when flat grows).
+	fronts, flat := t.fronts[:0], t.flat[:0]
 	for i := 0; i < n; i++ {
 		if dominatedBy[i] == 0 {
-			cur = append(cur, i)
+			flat = append(flat, i)
 		}
 	}
+	cur := flat
 	for len(cur) > 0 {
 		fronts = append(fronts, cur)
-		var next []int
+		start := len(flat)
 		for _, i := range cur {
 			for _, j := range dominating[i] {
 				dominatedBy[j]--
 				if dominatedBy[j] == 0 {
-					next = append(next, j)
+					flat = append(flat, j)
 				}
 			}
 		}
+		next := flat[start:len(flat):len(flat)]
 		sort.Ints(next)
 		cur = next
 	}
+	t.fronts, t.flat = fronts, flat
 	return fronts
 }
 
@@ -348,7 +444,8 @@ func crowding(front []int, vs [][]float64) []float64 {
 		for i := range order {
 			order[i] = i
 		}
-		sort.SliceStable(order, func(a, b int) bool { return vs[front[order[a]]][k] < vs[front[order[b]]][k] })
+		by := byCoord(k)
+		slices.SortStableFunc(order, func(a, b int) int { return by(vs[front[a]], vs[front[b]]) })
 		lo, hi := vs[front[order[0]]][k], vs[front[order[len(order)-1]]][k]
 		c[order[0]], c[order[len(order)-1]] = math.Inf(1), math.Inf(1)
 		if hi-lo <= 0 || math.IsInf(hi-lo, 0) || math.IsNaN(hi-lo) {

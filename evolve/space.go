@@ -283,6 +283,19 @@ func lessGenome(a, b genome.Genome) bool {
 	return false
 }
 
+// compareGenome is lessGenome's order as a three-way comparison.
+func compareGenome(a, b genome.Genome) int {
+	for i := range a {
+		if a[i] != b[i] {
+			if a[i] < b[i] {
+				return -1
+			}
+			return 1
+		}
+	}
+	return 0
+}
+
 func cloneGenome(g genome.Genome) genome.Genome {
 	return append(genome.Genome(nil), g...)
 }
