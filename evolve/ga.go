@@ -53,7 +53,9 @@ type search struct {
 	// searched is the last best variant whose one-gene neighbourhood the
 	// ga evaluated (its local search of the best).
 	searched genome.Genome
-	// scratch of climb (a restart's, so rare: plain allocations)
+	// scratch of climb: the one-gene moves' genomes (cbuf holds them, and
+	// the climber last) and results
+	cbuf []int
 	cgs  []genome.Genome
 	cout []sim.Metrics
 	cok  []bool
@@ -214,23 +216,35 @@ func (s *search) climb(in eaopt.Individual, rng *rand.Rand) eaopt.Individual {
 	if !x.ok {
 		return in
 	}
-	cur, curM := cloneGenome(x.g), x.met
+	n := s.l.n
+	moves := 0
+	for _, i := range s.l.free {
+		moves += s.l.size[i] - 1
+	}
+	if cap(s.cbuf) < (moves+1)*n {
+		s.cbuf = make([]int, (moves+1)*n)
+		s.cgs = make([]genome.Genome, moves)
+		s.cout = make([]sim.Metrics, moves)
+		s.cok = make([]bool, moves)
+	}
+	cur, curM := genome.Genome(s.cbuf[moves*n:(moves+1)*n]), x.met
+	copy(cur, x.g)
 	for !s.ev.exhausted() {
-		s.cgs = s.cgs[:0]
+		k := 0
 		for _, i := range s.l.free {
 			for v := 0; v < s.l.size[i]; v++ {
 				if v != cur[i] {
-					c := cloneGenome(cur)
+					c := genome.Genome(s.cbuf[k*n : (k+1)*n])
+					copy(c, cur)
 					c[i] = v
-					s.cgs = append(s.cgs, c)
+					s.cgs[k] = c
+					k++
 				}
 			}
 		}
-		s.cout = append(s.cout[:0], make([]sim.Metrics, len(s.cgs))...)
-		s.cok = append(s.cok[:0], make([]bool, len(s.cgs))...)
-		s.ev.evalBatch(s.cgs, s.cout, s.cok)
+		s.ev.evalBatch(s.cgs[:moves], s.cout[:moves], s.cok[:moves])
 		bi := -1
-		for i := range s.cgs {
+		for i := range moves {
 			if s.cok[i] && (bi < 0 || better(&s.cout[i], &s.cout[bi])) {
 				bi = i
 			}
@@ -238,7 +252,8 @@ func (s *search) climb(in eaopt.Individual, rng *rand.Rand) eaopt.Individual {
 		if bi < 0 || !improves(&s.cout[bi], &curM) {
 			break
 		}
-		cur, curM = s.cgs[bi], s.cout[bi]
+		copy(cur, s.cgs[bi])
+		curM = s.cout[bi]
 	}
 	if slices.Equal(cur, x.g) {
 		return in
