@@ -117,6 +117,37 @@ func initFor(row int, memMB float64, arch infra.Arch, pkgMB float64) initDist {
 	return d
 }
 
+// initSlots is the size of a function's cache of INIT distributions
+// (fnModel.inits): a power of two.
+const initSlots = 32
+
+// initEntry is one INIT distribution in fnModel.inits, ok once filled.
+type initEntry struct {
+	memMB              float64
+	arch               infra.Arch
+	row                int
+	ok                 bool
+	d                  initDist
+	meanMS, varianceMS float64
+}
+
+// initOf sets fm.ev's init, initMS and initVar for memMB and arch at fm's
+// runtime row (initFor, its mean and variance) from the function's cache,
+// computing them on a miss: the same values, without the logarithms and
+// exponentials.
+func (fm *fnModel) initOf(memMB float64, arch infra.Arch) {
+	h := math.Float64bits(memMB)
+	h ^= h >> 29
+	h ^= uint64(arch)<<7 ^ uint64(fm.row)<<3
+	h *= 0x9e3779b97f4a7c15
+	e := &fm.inits[h>>59&(initSlots-1)]
+	if !e.ok || e.memMB != memMB || e.arch != arch || e.row != fm.row {
+		d := initFor(fm.row, memMB, arch, fm.pkgMB)
+		*e = initEntry{memMB: memMB, arch: arch, row: fm.row, ok: true, d: d, meanMS: d.mean(), varianceMS: d.variance()}
+	}
+	fm.ev.init, fm.ev.initMS, fm.ev.initVar = e.d, e.meanMS, e.varianceMS
+}
+
 // pkgPoints is aws-facts.md 3.4 "Package size matters" (gist adriantanasa,
 // 2023, nodejs20, 256 MB, us-east-1 [V3]): package MB and average INIT ms.
 var pkgPoints = [...][2]float64{
@@ -178,9 +209,14 @@ func coldRate(n, lambda, durMS, lifeMS float64) float64 {
 	sd := math.Sqrt(n)
 	kLo := max(0, math.Floor(n-10*sd-2))
 	kHi := math.Ceil(n + 12*sd + 10)
-	lg, _ := math.Lgamma(kLo + 1)
-	p := math.Exp(kLo*math.Log(n) - n - lg) // P(K = kLo)
-	below := poissonCDF(kLo-1, n)           // P(K <= k-1)
+	// P(K = kLo): exp(-n) when kLo is 0 (the same bits as the general
+	// form, whose other terms are then 0).
+	p := math.Exp(-n)
+	if kLo > 0 {
+		lg, _ := math.Lgamma(kLo + 1)
+		p = math.Exp(kLo*math.Log(n) - n - lg)
+	}
+	below := poissonCDF(kLo-1, n) // P(K <= k-1)
 	// Two shortcuts leave the sum bit for bit as the full loop's: a term
 	// whose exponent is below -746 is exactly 0 (math.Exp underflows), and
 	// once the pmf falls (k >= n) below 2^-54 of the sum, every later term
@@ -188,6 +224,9 @@ func coldRate(n, lambda, durMS, lifeMS float64) float64 {
 	// so adding it rounds back to the sum.
 	sum := 0.0
 	for k := kLo; k <= kHi; k++ {
+		if k >= n && p < sum*0x1p-54 {
+			break // the term, at most p, would round away: as below
+		}
 		if e := m * (1 - min(below, 1)); e < 746 {
 			sum += p * math.Exp(-e)
 		}

@@ -148,7 +148,13 @@ var (
 // Gauss-Hermite rule. A failed call and a long wait come from the same
 // throttled attempts, so the two are counted together, not as independent.
 // ok is false when more than maxExactCalls calls can throttle.
-func (fm *fnModel) retryRates(r int, tables []tableModel, mu, sigma, timeoutMS float64) (to, fail float64, ok bool) {
+//
+// toWarm is upperTail(timeoutMS, 0, mu, sigma), timeoutGiven's value
+// without retries; its values with them are kept in fm.given between the
+// two regimes' calls (they depend on neither), valid while fm.givenOK, and
+// the durations at the quadrature's nodes in fm.ghD, valid while fm.ghOK
+// (evalLoad clears both).
+func (fm *fnModel) retryRates(r int, tables []tableModel, mu, sigma, timeoutMS, toWarm float64) (to, fail float64, ok bool) {
 	// p[a][b][f]: a calls retried, b of them twice, f any call failed.
 	var p [maxExactCalls + 1][maxExactCalls + 1][2]float64
 	p[0][0][0] = 1
@@ -205,7 +211,24 @@ func (fm *fnModel) retryRates(r int, tables []tableModel, mu, sigma, timeoutMS f
 			if pa == 0 && pf == 0 {
 				continue
 			}
-			g := timeoutGiven(a, b, mu, sigma, timeoutMS)
+			if !fm.givenOK {
+				for i := range fm.given {
+					for j := range fm.given[i] {
+						fm.given[i][j] = -1
+					}
+				}
+				fm.givenOK = true
+			}
+			g := toWarm
+			if a > 0 {
+				if g = fm.given[a][b]; g < 0 {
+					if !fm.ghOK {
+						fm.ghD, fm.ghOK = ghDurations(mu, sigma), true
+					}
+					g = timeoutGiven(a, b, &fm.ghD, mu, sigma, timeoutMS)
+					fm.given[a][b] = g
+				}
+			}
 			to += (pa + pf) * g
 			fail += pf + pa*g
 		}
@@ -213,19 +236,64 @@ func (fm *fnModel) retryRates(r int, tables []tableModel, mu, sigma, timeoutMS f
 	return min(to, 1), min(fail, 1), true
 }
 
+// factorials[k] is k!, the product 2 x 3 x ... x k in that order, for the
+// at most 2 maxExactCalls uniforms of backoffCDF.
+var factorials = func() (f [2*maxExactCalls + 1]float64) {
+	f[0] = 1
+	for n := 1; n < len(f); n++ {
+		f[n] = 1
+		for k := 2; k <= n; k++ {
+			f[n] *= float64(k)
+		}
+	}
+	return f
+}()
+
+// binomials[n][k] is C(n, k) for n up to maxExactCalls, by the recurrence
+// C(n, k+1) = C(n, k) (n - k) / (k + 1) from C(n, 0) = 1.
+var binomials = func() (c [maxExactCalls + 1][maxExactCalls + 1]float64) {
+	for n := range c {
+		c[n][0] = 1
+		for k := 0; k < n; k++ {
+			c[n][k+1] = c[n][k] * float64(n-k) / float64(k+1)
+		}
+	}
+	return c
+}()
+
+// pow2Neg[b] is 2^-b, exactly.
+var pow2Neg = func() (p [maxExactCalls + 1]float64) {
+	for b := range p {
+		p[b] = math.Ldexp(1, -b)
+	}
+	return p
+}()
+
+// ghDurations returns the durations, ms, of lognormal(mu, sigma) at the
+// Gauss-Hermite nodes in timeoutGiven's order: d[2i] and d[2i+1] at
+// -ghZ[i] and +ghZ[i] standard deviations.
+func ghDurations(mu, sigma float64) (d [2 * len(ghZ)]float64) {
+	for i, z := range ghZ {
+		for k, s := range [2]float64{-1, 1} {
+			d[2*i+k] = math.Exp(mu + sigma*s*z)
+		}
+	}
+	return d
+}
+
 // timeoutGiven is P(D + S > timeoutMS) for the duration D ~ lognormal(mu,
 // sigma) and the extra time S of a calls retried once or more, b of them
-// twice (see retryRates).
-func timeoutGiven(a, b int, mu, sigma, timeoutMS float64) float64 {
+// twice (see retryRates); d is ghDurations(mu, sigma), which does not
+// depend on a and b.
+func timeoutGiven(a, b int, d *[2 * len(ghZ)]float64, mu, sigma, timeoutMS float64) float64 {
 	if a == 0 {
 		return upperTail(timeoutMS, 0, mu, sigma)
 	}
 	room := timeoutMS - float64(a+b)*ddbCallMS
 	g := 0.0
-	for i, z := range ghZ {
-		for _, s := range [2]float64{-1, 1} {
-			d := math.Exp(mu + sigma*s*z)
-			g += ghW[i] * (1 - backoffCDF(a, b, (room-d)/sdkBackoff1MaxMS))
+	for i := range ghZ {
+		for k := range 2 {
+			g += ghW[i] * (1 - backoffCDF(a, b, (room-d[2*i+k])/sdkBackoff1MaxMS))
 		}
 	}
 	return max(0, min(1, g))
@@ -246,27 +314,30 @@ func backoffCDF(a, b int, x float64) float64 {
 		return 1
 	}
 	sum := 0.0
-	ci := 1.0 // C(a, i)
+	// y falls as i and j grow: the first y <= 0 ends a row (and a row
+	// that starts there, the sum).
 	for i := 0; i <= a; i++ {
-		cj := 1.0 // C(b, j)
-		for j := 0; j <= b; j++ {
-			if y := x - float64(i) - 2*float64(j); y > 0 {
-				t := ci * cj
-				for range n {
-					t *= y
-				}
-				if (i+j)%2 == 1 {
-					t = -t
-				}
-				sum += t
-			}
-			cj = cj * float64(b-j) / float64(j+1)
+		if x-float64(i) <= 0 {
+			break
 		}
-		ci = ci * float64(a-i) / float64(i+1)
+		ci := binomials[a][i]
+		for j := 0; j <= b; j++ {
+			y := x - float64(i) - 2*float64(j)
+			if y <= 0 {
+				break
+			}
+			t := ci * binomials[b][j]
+			for range n {
+				t *= y
+			}
+			if (i+j)%2 == 1 {
+				t = -t
+			}
+			sum += t
+		}
 	}
-	fact := 1.0
-	for k := 2; k <= n; k++ {
-		fact *= float64(k)
-	}
-	return max(0, min(1, math.Ldexp(sum/fact, -b)))
+	fact := factorials[n] // n <= 2 maxExactCalls
+	// Times 2^-b: math.Ldexp(sum/fact, -b), one correctly rounded
+	// product either way.
+	return max(0, min(1, sum/fact*pow2Neg[b]))
 }

@@ -6,6 +6,10 @@ import (
 	"github.com/evoarch/evoarch/sim/infra"
 )
 
+// restCacheHitMu is ln(restCacheHitMS): the log-mean of the cache-hit
+// component (a point mass, sigma 0).
+var restCacheHitMu = math.Log(restCacheHitMS)
+
 // secondsPerDay turns the regimes' shares of a day into seconds.
 const secondsPerDay = 86400
 
@@ -193,9 +197,9 @@ func (m *Model) stage1(fm *fnModel, f *infra.Function) {
 // evalStage1 computes what stage1 keeps, from fm.ev's prepared inputs.
 func (fm *fnModel) evalStage1(f *infra.Function, tables []tableModel) {
 	ev := &fm.ev
-	ev.mu, ev.sigma = lognormalParams(ev.durMS, fm.cv)
-	ev.init = initFor(fm.row, f.MemoryMB, f.Arch, fm.pkgMB)
-	ev.initMS = ev.init.mean()
+	// lognormalParams(ev.durMS, fm.cv), with its cv terms from Compile.
+	ev.mu, ev.sigma = math.Log(ev.durMS)-fm.cvS2/2, fm.cvSigma
+	fm.initOf(f.MemoryMB, f.Arch)
 	if !fm.has {
 		ev.rmu, ev.rsig = ev.mu, ev.sigma
 		ev.runMS = [2]float64{}
@@ -345,23 +349,23 @@ func (fm *fnModel) evalLoad(tables []tableModel) {
 	// execution environment) is min(duration, timeout), per regime the
 	// warm and retried lognormals' capped means (aws-facts.md 3.1: the
 	// function runs at most its Timeout [V]).
-	warmMS := cappedMean(ev.timeoutMS, ev.mu, ev.sigma)
-	retryMS := warmMS
-	if ev.retryMS > 0 {
-		retryMS = cappedMean(ev.timeoutMS, ev.rmu, ev.rsig)
-	}
 	// Timeouts and failures: counted exactly over the retries (retryRates);
 	// with too many throttled calls for that, from the retried lognormal,
-	// a failed call taken as independent of the timeout.
-	toWarm := upperTail(ev.timeoutMS, 0, ev.mu, ev.sigma)
-	toRetry := upperTail(ev.timeoutMS, 0, ev.rmu, ev.rsig)
+	// a failed call taken as independent of the timeout. Without retries
+	// the retried lognormal is the warm one.
+	warmMS, toWarm := cappedMeanTail(ev.timeoutMS, ev.mu, ev.sigma)
+	retryMS, toRetry := warmMS, toWarm
+	if ev.retryMS > 0 {
+		retryMS, toRetry = cappedMeanTail(ev.timeoutMS, ev.rmu, ev.rsig)
+	}
+	fm.givenOK, fm.ghOK = false, false
 	for r := 0; r < 2; r++ {
 		ev.runMS[r] = (1-ev.pRetry[r])*warmMS + ev.pRetry[r]*retryMS
 		if ev.pRetry[r] <= 0 {
 			ev.to[r], ev.failTO[r] = toWarm, toWarm
 			continue
 		}
-		if to, fail, ok := fm.retryRates(r, tables, ev.mu, ev.sigma, ev.timeoutMS); ok {
+		if to, fail, ok := fm.retryRates(r, tables, ev.mu, ev.sigma, ev.timeoutMS, toWarm); ok {
 			ev.to[r], ev.failTO[r] = to, fail
 			continue
 		}
@@ -461,7 +465,7 @@ func (fm *fnModel) results(fr *FunctionResult, cs []comp, poolBlock [2]float64, 
 	// variance (Fenton-Wilkinson).
 	initLN := ev.initMS - ev.init.pkgMS
 	mean := initLN + ev.durMS
-	initVar := ev.init.variance()
+	initVar := ev.initVar
 	cmu, csig := lognormalParams(mean, math.Sqrt(initVar+vd)/mean)
 	cs[cCold].shift, cs[cCold].mu, cs[cCold].sigma = ev.overMS+ev.init.pkgMS, cmu, csig
 	cs[cCold].capMS = capMS + ev.initMS
@@ -469,7 +473,7 @@ func (fm *fnModel) results(fr *FunctionResult, cs []comp, poolBlock [2]float64, 
 	cmu, csig = lognormalParams(mean, math.Sqrt(initVar+vd+ev.retryVar)/mean)
 	cs[cColdRetry].shift, cs[cColdRetry].mu, cs[cColdRetry].sigma = cs[cCold].shift, cmu, csig
 	cs[cColdRetry].capMS = cs[cCold].capMS
-	cs[cCache] = comp{w: ev.cacheHit, mu: math.Log(restCacheHitMS), capMS: math.Inf(1)}
+	cs[cCache] = comp{w: ev.cacheHit, mu: restCacheHitMu, capMS: math.Inf(1)}
 	if !sync {
 		cs[cDelayed].shift, cs[cDelayed].mu, cs[cDelayed].sigma = asyncRetryDelayMS, ev.mu, ev.sigma
 		cs[cDelayed].capMS = asyncRetryDelayMS + ev.timeoutMS
@@ -477,12 +481,38 @@ func (fm *fnModel) results(fr *FunctionResult, cs []comp, poolBlock [2]float64, 
 	prune(cs)
 	for k := range cs {
 		if cs[k].w > 0 {
-			cs[k].finish()
+			var e sigmaExp
+			if cs[k].sigma > 0 {
+				e = fm.sigmaExpOf(cs[k].sigma)
+			}
+			cs[k].finishWith(e)
 		}
 	}
 	if pct {
 		fr.P50MS, fr.P95MS, fr.P99MS = percentiles(cs)
 	}
+}
+
+// sigmaSlots is the size of a function's cache of sigmaExps
+// (fnModel.sigmas): a power of two.
+const sigmaSlots = 16
+
+// sigmaEntry is one log-sd's sigmaExps in fnModel.sigmas; sigma 0 marks
+// an empty slot (only positive ones are looked up).
+type sigmaEntry struct {
+	sigma float64
+	e     sigmaExp
+}
+
+// sigmaExpOf returns sigmaExps(sigma), sigma > 0, from the function's
+// cache, computing it on a miss.
+func (fm *fnModel) sigmaExpOf(sigma float64) sigmaExp {
+	h := math.Float64bits(sigma) * 0x9e3779b97f4a7c15
+	e := &fm.sigmas[h>>60&(sigmaSlots-1)]
+	if e.sigma != sigma {
+		*e = sigmaEntry{sigma: sigma, e: sigmaExps(sigma)}
+	}
+	return e.e
 }
 
 // burstThrottle is the share of peak requests throttled by the scaling

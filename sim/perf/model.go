@@ -131,9 +131,12 @@ type fnModel struct {
 	refArch  infra.Arch
 	arm      float64 // arm64 speed factor
 	cv       float64
-	lifeMS   float64
-	pkgMB    float64
-	async    bool
+	// cvS2 and cvSigma are ln(1 + cv^2) and its square root: the log-variance
+	// and log-sd of the warm duration (lognormalParams, fixed per function).
+	cvS2, cvSigma float64
+	lifeMS        float64
+	pkgMB         float64
+	async         bool
 	// inMix says the function's requests are in the application's latency
 	// mixture (mixFunctions).
 	inMix bool
@@ -145,6 +148,18 @@ type fnModel struct {
 	row        int
 
 	ev fnEval // the last Eval's intermediate values (MonteCarlo reads them)
+	// given is retryRates' scratch: timeoutGiven by (a, b), -1 until
+	// computed, valid while givenOK (evalLoad clears it per evaluation).
+	given   [maxExactCalls + 1][maxExactCalls + 1]float64
+	givenOK bool
+	ghD     [2 * len(ghZ)]float64 // ghDurations of the warm lognormal
+	ghOK    bool                  // ghD is set (retryRates)
+	// inits keeps initFor's results with their mean and variance by
+	// memory, architecture and runtime row (initOf), direct-mapped.
+	inits [initSlots]initEntry
+	// sigmas keeps sigmaExps by log-sd (sigmaExpOf), direct-mapped: the
+	// warm components' is the same in every variant, the cold ones' recur.
+	sigmas [sigmaSlots]sigmaEntry
 
 	// memo maps the function's configuration (key, scratch) to its entry
 	// in ents; cur is the entry of the last Eval, -1 without memo.
@@ -181,6 +196,7 @@ type fnEval struct {
 	mu, sigma float64 // its lognormal
 	init      initDist
 	initMS    float64 // init's mean, ms
+	initVar   float64 // init's variance, ms^2
 	overMS    float64 // API Gateway overhead, ms
 	cacheHit  float64
 	timeoutMS float64
@@ -374,6 +390,8 @@ func (fm *fnModel) compile(st *infra.State, f *infra.Function, fl *scenarios.Fun
 	fm.threads = min(max(float64(fl.ThreadsOr()), 1), maxThreads)
 	fm.arm = fl.Arm64SpeedOr()
 	fm.cv = fl.DurationCVOr()
+	fm.cvS2 = math.Log1p(fm.cv * fm.cv) // lognormalParams' s2 and sigma
+	fm.cvSigma = math.Sqrt(fm.cvS2)
 	fm.lifeMS = fl.IdleLifetimeMinOr() * 60000
 	fm.pkgMB = fl.PackageMB
 	fm.async = fm.async || fl.Async

@@ -153,7 +153,7 @@ func TestRetryRatesExact(t *testing.T) {
 		fm := &fnModel{calls: []call{{table: 0, bucket: -1, reads: tc.reads, writes: tc.writes}}}
 		tables := []tableModel{{qRead: [2]float64{0, tc.qr}, qWrite: [2]float64{0, tc.qw}}}
 		mu, sigma := lognormalParams(tc.durMS, tc.cv)
-		to, fail, ok := fm.retryRates(peak, tables, mu, sigma, tc.timeoutMS)
+		to, fail, ok := fm.retryRates(peak, tables, mu, sigma, tc.timeoutMS, upperTail(tc.timeoutMS, 0, mu, sigma))
 		if !ok {
 			t.Fatalf("%+v: not exact", tc)
 		}
@@ -195,6 +195,118 @@ func TestRetryRatesExact(t *testing.T) {
 			se := math.Sqrt(q.want*(1-q.want)/n) + 1e-9
 			if math.Abs(q.got-q.want) > 4*se {
 				t.Errorf("%+v: %s %.5f, simulated %.5f (se %.5f)", tc, q.name, q.got, q.want, se)
+			}
+		}
+	}
+}
+
+// TestNormTable checks the tabulated normal CDF and density against
+// math.Erfc and the density formula on a grid 37 times denser than the
+// table's (and at its nodes, ends and beyond), within the Hermite bounds
+// normTab states: 3.4e-13 for the CDF and 7.3e-13 for the density inside
+// |z| < 9, normCDFPDF's 1e-15 outside.
+func TestNormTable(t *testing.T) {
+	for _, tc := range []struct {
+		from, to, step, cdfTol, pdfTol float64
+	}{
+		{-9, 9, 1.0 / (256 * 37), 3.4e-13 + 1e-15, 7.3e-13 + 1e-15}, // plus rounding
+		{-9, 9, 1.0 / 256, 1e-15, 1e-15},                            // the nodes: exact
+		{-40, -9, 0.001, 1e-15, 1e-15},
+		{9, 40, 0.001, 1e-15, 1e-15},
+	} {
+		worstC, worstP := 0.0, 0.0
+		for i := 0; ; i++ {
+			z := tc.from + float64(i)*tc.step
+			if z > tc.to {
+				break
+			}
+			cdf, pdf := normCDFPDFTab(z)
+			wc := 0.5 * math.Erfc(-z/math.Sqrt2)
+			wp := math.Exp(-z*z/2) / math.Sqrt(2*math.Pi)
+			worstC = max(worstC, math.Abs(cdf-wc))
+			worstP = max(worstP, math.Abs(pdf-wp))
+			if math.Abs(cdf-wc) > tc.cdfTol || math.Abs(pdf-wp) > tc.pdfTol {
+				t.Fatalf("z %v: Phi %v phi %v, want %v %v", z, cdf, pdf, wc, wp)
+			}
+		}
+		t.Logf("[%v, %v] step %.3g: worst CDF error %.3g, density %.3g", tc.from, tc.to, tc.step, worstC, worstP)
+	}
+	for _, z := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
+		c, p := normCDFPDFTab(z)
+		wc, wp := normCDFPDF(z)
+		if !(c == wc || c != c && wc != wc) || !(p == wp || p != p && wp != wp) {
+			t.Errorf("z %v: %v %v, want %v %v", z, c, p, wc, wp)
+		}
+	}
+}
+
+// backoffCDFFull is backoffCDF as first written: every (i, j) term,
+// binomials and factorial computed in the loop, math.Ldexp.
+func backoffCDFFull(a, b int, x float64) float64 {
+	n := a + b
+	if x <= 0 {
+		return 0
+	}
+	if x >= float64(a+2*b) {
+		return 1
+	}
+	sum := 0.0
+	ci := 1.0
+	for i := 0; i <= a; i++ {
+		cj := 1.0
+		for j := 0; j <= b; j++ {
+			if y := x - float64(i) - 2*float64(j); y > 0 {
+				t := ci * cj
+				for range n {
+					t *= y
+				}
+				if (i+j)%2 == 1 {
+					t = -t
+				}
+				sum += t
+			}
+			cj = cj * float64(b-j) / float64(j+1)
+		}
+		ci = ci * float64(a-i) / float64(i+1)
+	}
+	fact := 1.0
+	for k := 2; k <= n; k++ {
+		fact *= float64(k)
+	}
+	return max(0, min(1, math.Ldexp(sum/fact, -b)))
+}
+
+// TestBackoffCDFShortcuts: backoffCDF's tables and early exits change no
+// bit of the result, for every (a, b) retryRates can ask for, and
+// timeoutGiven from ghDurations matches the durations computed in place.
+func TestBackoffCDFShortcuts(t *testing.T) {
+	for a := 1; a <= maxExactCalls; a++ {
+		for b := 0; b <= a; b++ {
+			for x := -0.5; x <= float64(a+2*b)+0.5; x += 0.00731 {
+				if got, want := backoffCDF(a, b, x), backoffCDFFull(a, b, x); got != want {
+					t.Fatalf("backoffCDF(%d, %d, %v) = %v, want %v", a, b, x, got, want)
+				}
+			}
+		}
+	}
+	for _, tc := range []struct{ mu, sigma, timeoutMS float64 }{
+		{4.8, 0.3, 3000}, {6.2, 0.6, 2500}, {7, 0.3, 6000}, {4.6, 1.2, 10000},
+	} {
+		d := ghDurations(tc.mu, tc.sigma)
+		for a := 1; a <= maxExactCalls; a++ {
+			for b := 0; b <= a; b++ {
+				room := tc.timeoutMS - float64(a+b)*ddbCallMS
+				want := 0.0
+				for i, z := range ghZ {
+					for _, s := range [2]float64{-1, 1} {
+						dur := math.Exp(tc.mu + tc.sigma*s*z)
+						want += ghW[i] * (1 - backoffCDFFull(a, b, (room-dur)/sdkBackoff1MaxMS))
+					}
+				}
+				want = max(0, min(1, want))
+				if got := timeoutGiven(a, b, &d, tc.mu, tc.sigma, tc.timeoutMS); got != want {
+					t.Fatalf("%+v a %d b %d: timeoutGiven %v, want %v", tc, a, b, got, want)
+				}
 			}
 		}
 	}
