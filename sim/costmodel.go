@@ -310,7 +310,7 @@ func (m *costModel) eval(st *infra.State, pr *perf.Result, s *costScratch) {
 			in.DurationMS, in.InitMS = r.MeanDurationMS, r.InitMS
 			in.ColdStartRate, in.ProvisionedShare = r.ColdStartRate, r.ProvisionedShare
 		}
-		s.fu[i] = lambdaUsageOf(in)
+		s.fu[i].of(in)
 		added += in.AlarmMetrics
 	}
 	for k := range m.calls {
@@ -340,10 +340,10 @@ func (m *costModel) eval(st *infra.State, pr *perf.Result, s *costScratch) {
 		}
 	}
 	for i := range st.Tables {
-		s.tu[i] = tableUsageOf(&st.Tables[i], &s.tin[i])
+		s.tu[i].of(&st.Tables[i], &s.tin[i])
 	}
 	for i := range st.Buckets {
-		s.bu[i] = bucketUsageOf(&st.Buckets[i], &s.bin[i], p)
+		s.bu[i].of(&st.Buckets[i], &s.bin[i], p)
 	}
 	for i := range st.APIs {
 		s.au[i] = apiUsageOf(&st.APIs[i], &m.apis[i])

@@ -103,7 +103,14 @@ func peakHold(in *tableInput) float64 {
 
 // tableUsageOf computes one table's monthly quantities.
 func tableUsageOf(t *infra.Table, in *tableInput) tableUsage {
-	u := tableUsage{
+	var u tableUsage
+	u.of(t, in)
+	return u
+}
+
+// of sets u to tableUsageOf(t, in) in place (no copy of the result).
+func (u *tableUsage) of(t *infra.Table, in *tableInput) {
+	*u = tableUsage{
 		known:        in.CallsKnown,
 		storageKnown: in.StorageKnown,
 		storageGB:    nonNeg(in.StorageGB),
@@ -143,7 +150,6 @@ func tableUsageOf(t *infra.Table, in *tableInput) tableUsage {
 			}
 		}
 	}
-	return u
 }
 
 // tablePool is the account-wide free tier of DynamoDB.

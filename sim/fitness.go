@@ -32,6 +32,8 @@ type fitnessParams struct {
 	lambda                               float64
 	maxCost, maxP99                      float64 // 0 = no constraint
 	required                             []string
+	// errCurve is logHalf at errBudget (readFitness sets both).
+	errCurve logCurve
 }
 
 func readFitness(sc *scenarios.Scenario, requestsPerMonth, releasesPerMonth float64) fitnessParams {
@@ -45,6 +47,7 @@ func readFitness(sc *scenarios.Scenario, requestsPerMonth, releasesPerMonth floa
 	f.budget = sc.BudgetUSDMonthOr()
 	f.slo = sc.LatencySLOP99MSOr()
 	f.errBudget = sc.ErrorBudgetOr()
+	f.errCurve = newLogCurve(f.errBudget)
 	f.failed = sc.FailedRequestsPerReleaseOr(requestsPerMonth, releasesPerMonth)
 	f.lead = sc.LeadTimeMinOr()
 	f.lambda = sc.RegularizationOr()
@@ -79,12 +82,39 @@ func half(t, x float64) float64 {
 // to 0.08%, where t / (t + x) would give the first almost nothing. A budget
 // outside (0, 1/2) falls back to half.
 func logHalf(t, x float64) float64 {
-	if !(t > 0 && t < 0.5) {
-		return half(t, x)
+	c := newLogCurve(t)
+	return c.at(x)
+}
+
+// logCurve is logHalf at one budget t with its constants computed once:
+// a and ln(1 + a), the same operations logHalf performs, so at(x) equals
+// logHalf(t, x) bit for bit.
+type logCurve struct {
+	t     float64
+	ok    bool // t in (0, 1/2): the log scale applies
+	a, la float64
+}
+
+func newLogCurve(t float64) logCurve {
+	c := logCurve{t: t, ok: t > 0 && t < 0.5}
+	if c.ok {
+		c.a = (1 - 2*t) / (t * t)
+		c.la = math.Log1p(c.a)
+	}
+	return c
+}
+
+// at is logHalf(c.t, x).
+func (c *logCurve) at(x float64) float64 {
+	if !c.ok {
+		return half(c.t, x)
 	}
 	x = min(nonNeg(x), 1)
-	a := (1 - 2*t) / (t * t)
-	return clamp01(1 - math.Log1p(a*x)/math.Log1p(a))
+	if x == 0 {
+		// ln(1 + a*0) = 0 and la > 0: 1 - 0/la is exactly 1.
+		return 1
+	}
+	return clamp01(1 - math.Log1p(c.a*x)/c.la)
 }
 
 // Utilities, each in [0, 1], higher is better:
@@ -98,7 +128,7 @@ func (f *fitnessParams) utilities(o *Objectives, u *[nObjectives]float64) {
 	u[objCost] = half(f.budget, o.CostUSDMonth)
 	u[objLatency] = half(f.slo, o.LatencyP99MS)
 	u[objCompliance] = clamp01(o.Compliance)
-	u[objAvailability] = logHalf(f.errBudget, o.ErrorRate)
+	u[objAvailability] = f.errCurve.at(o.ErrorRate)
 	u[objDeploySafety] = (half(f.failed, o.DeployRisk) + half(f.lead, o.LeadTimeMin)) / 2
 }
 

@@ -66,8 +66,15 @@ type lambdaUsage struct {
 //	provisioned GB-s = provisioned concurrency x GB x 730 h x 3600 s (charged for the whole month it is configured)
 //	ephemeral GB-s = (EphemeralMB - 512)/1024 x billed seconds
 func lambdaUsageOf(in *lambdaInput) lambdaUsage {
+	var u lambdaUsage
+	u.of(in)
+	return u
+}
+
+// of sets u to lambdaUsageOf(in) in place (no copy of the result).
+func (u *lambdaUsage) of(in *lambdaInput) {
 	gb := nonNeg(in.MemoryMB) / 1024
-	u := lambdaUsage{
+	*u = lambdaUsage{
 		known:        in.Known,
 		arch:         in.Arch,
 		provisioned:  in.Provisioned > 0,
@@ -79,7 +86,7 @@ func lambdaUsageOf(in *lambdaInput) lambdaUsage {
 		u.pcConfGBs = float64(in.Provisioned) * gb * secondsPerMonth
 	}
 	if !in.Known {
-		return u
+		return
 	}
 	inv := nonNeg(in.Invocations)
 	share := clamp01(in.ProvisionedShare)
@@ -99,7 +106,6 @@ func lambdaUsageOf(in *lambdaInput) lambdaUsage {
 	if extra := (in.EphemeralMB - 512) / 1024; extra > 0 {
 		u.ephGBs = extra * inv * (d + clamp01(in.ColdStartRate)*initS)
 	}
-	return u
 }
 
 // lambdaPool is the account-wide part of Lambda pricing: the shared free

@@ -45,7 +45,14 @@ type bucketUsage struct {
 // key calls KMS once per GET and PUT, with one about 99% fewer (aws-facts.md
 // 1.4 [V]).
 func bucketUsageOf(b *infra.Bucket, in *bucketInput, p *Prices) bucketUsage {
-	u := bucketUsage{in: in, b: b}
+	var u bucketUsage
+	u.of(b, in, p)
+	return u
+}
+
+// of sets u to bucketUsageOf(b, in, p) in place (no copy of the result).
+func (u *bucketUsage) of(b *infra.Bucket, in *bucketInput, p *Prices) {
+	*u = bucketUsage{in: in, b: b}
 	if b.Versioning && in.StorageKnown && in.OverwriteKnown {
 		u.noncurrentGB = nonNeg(in.StorageGB) * nonNeg(in.OverwriteRate)
 	}
@@ -60,7 +67,6 @@ func bucketUsageOf(b *infra.Bucket, in *bucketInput, p *Prices) bucketUsage {
 	if b.Logging && in.AccessLogKnown {
 		u.logGB = nonNeg(in.AccessLogGB)
 	}
-	return u
 }
 
 // storedGB is the Standard storage the bucket bills in its own region.

@@ -28,6 +28,14 @@ type Engine struct {
 	deployed  bool
 	params    params
 	path      string
+	// The search path (fast.go): the checks no variant changes, summed
+	// once; the others, flattened; the State layout they index.
+	fixed tally
+	vary  []fastCheck
+	shape [5]int
+	// unpackable: a severity or a check count packed sums cannot hold
+	// (fast.go); Eval then goes through the rules.
+	unpackable bool
 }
 
 // check is one rule on one subject.
@@ -67,6 +75,9 @@ type Result struct {
 	// unsuppressed NON_COMPLIANT finding; RequiredBroken counts them.
 	RequiredOK     bool
 	RequiredBroken int
+
+	// memo caches Deprecated for lambda-function-settings-check (fast.go).
+	memo [16]runtimeMemo
 }
 
 // Suppression says who suppressed a finding and why.
@@ -166,6 +177,7 @@ func Compile(t *cfn.Template, st *infra.State, sc *scenarios.Scenario, only []st
 			e.checks = append(e.checks, c)
 		}
 	}
+	e.compileFast(st)
 	return e, nil
 }
 
@@ -200,8 +212,17 @@ func (e *Engine) Eval(st *infra.State, out *Result) {
 	if !e.haveState {
 		st = nil
 	}
-	var wAll, wOK float64
-	passed, failed, broken := 0, 0, 0
+	if !e.unpackable && (!e.haveState || st != nil && e.fits(st)) {
+		e.evalFast(st, out)
+		return
+	}
+	e.evalRules(st, out)
+}
+
+// evalRules is Eval through every check's rule, for a State of another
+// layout (or nil: the template as written).
+func (e *Engine) evalRules(st *infra.State, out *Result) {
+	var t tally
 	for i := range e.checks {
 		c := &e.checks[i]
 		if c.suppressed != nil {
@@ -209,30 +230,9 @@ func (e *Engine) Eval(st *infra.State, out *Result) {
 		}
 		r := &table[c.rule]
 		stat, _ := r.eval(e, st, &e.subjects[c.subj], false)
-		if stat == notApplicable {
-			continue
-		}
-		if c.required && stat == nonCompliant {
-			broken++
-		}
-		if !c.inFindings {
-			continue
-		}
-		wAll += r.Severity
-		if stat == compliant {
-			wOK += r.Severity
-			passed++
-		} else {
-			failed++
-		}
+		t.add(stat, r.Severity, c.required, c.inFindings)
 	}
-	out.Score = 1
-	if wAll > 0 {
-		out.Score = wOK / wAll
-	}
-	out.Passed, out.Failed = passed, failed
-	out.RequiredBroken = broken
-	out.RequiredOK = broken == 0
+	out.write(&t)
 }
 
 // Findings returns every finding selected by Compile's filter, sorted by

@@ -103,6 +103,10 @@ type binding struct {
 	// still cache encrypted when the gene turns the cache off (an entry
 	// for some method other than the gene's "/*" "*" one does).
 	encOff bool
+	// cat is category(attr); gid indexes Binder.groups, the distinct
+	// write groups.
+	cat byte
+	gid int
 }
 
 // Binder applies genomes of one Space to copies of one baseline State.
@@ -110,7 +114,116 @@ type Binder struct {
 	base     *State
 	bindings []binding
 	current  []int // each gene's current value index
+	// groups are the distinct write groups (binding.group), in order of
+	// their first gene; deploys lists the DeployType bindings.
+	groups  [][]int
+	deploys []int
+	// The hot path's flat copy: one compact record per gene, and every
+	// gene's decoded values in one slice (hot[i].off is gene i's first).
+	hot  []hotBinding
+	nums []float64
+	strs []string
 }
+
+// hotBinding is what Apply reads of a binding for every genome.
+type hotBinding struct {
+	op  setOp
+	res int32
+	gid int32
+	off int32
+	cur int32 // the gene's current value index (Binder.current)
+}
+
+// setOp is a gene attribute as a small integer, for Apply's switch (an
+// Attr is a string).
+type setOp uint8
+
+const (
+	opNone setOp = iota
+	opMemory
+	opArch
+	opTimeout
+	opReserved
+	opProvisioned
+	opRuntime
+	opDeployType
+	opDeployAlarms
+	opPreTraffic
+	opDLQ
+	opBilling
+	opRCU
+	opWCU
+	opAutoScaling
+	opTableSSE
+	opPITR
+	opBucketSSE
+	opVersioning
+	opLogging
+	opReplication
+	opBPA
+	opTLS
+	opAPIType
+	opCacheSize
+)
+
+// opOf returns the setOp of a gene attribute.
+func opOf(a genome.Attr) setOp {
+	switch a {
+	case genome.MemorySize:
+		return opMemory
+	case genome.Architecture:
+		return opArch
+	case genome.Timeout:
+		return opTimeout
+	case genome.Reserved:
+		return opReserved
+	case genome.Provisioned:
+		return opProvisioned
+	case genome.Runtime:
+		return opRuntime
+	case genome.DeployType:
+		return opDeployType
+	case genome.DeployAlarms:
+		return opDeployAlarms
+	case genome.PreTraffic:
+		return opPreTraffic
+	case genome.DLQ:
+		return opDLQ
+	case genome.BillingMode:
+		return opBilling
+	case genome.ReadCapacity:
+		return opRCU
+	case genome.WriteCapacity:
+		return opWCU
+	case genome.AutoScaling:
+		return opAutoScaling
+	case genome.TableSSE:
+		return opTableSSE
+	case genome.PITR:
+		return opPITR
+	case genome.BucketSSE:
+		return opBucketSSE
+	case genome.Versioning:
+		return opVersioning
+	case genome.AccessLogging:
+		return opLogging
+	case genome.Replication:
+		return opReplication
+	case genome.PublicAccessBlock:
+		return opBPA
+	case genome.TLSOnly:
+		return opTLS
+	case genome.APIType:
+		return opAPIType
+	case genome.CacheSize:
+		return opCacheSize
+	}
+	return opNone
+}
+
+// maxGroups bounds the write groups Apply tracks on its stack; a space
+// with more is applied gene by gene (atCurrent per binding).
+const maxGroups = 256
 
 // Bind resolves every gene of sp against the baseline. A gene whose
 // resource the baseline lacks, or whose value cannot be decoded, is an
@@ -162,6 +275,23 @@ func Bind(sp *genome.Space, base *State) (*Binder, error) {
 		case genome.CacheSize:
 			bd.encOff = encryptedWithoutGene(sp, g.Resource)
 		}
+		bd.cat = category(g.Attr)
+		bd.gid = -1
+		for k, grp := range b.groups {
+			if grp[0] == bd.group[0] {
+				bd.gid = k
+			}
+		}
+		if bd.gid < 0 {
+			bd.gid = len(b.groups)
+			b.groups = append(b.groups, bd.group)
+		}
+		if g.Attr == genome.DeployType {
+			b.deploys = append(b.deploys, i)
+		}
+		b.hot = append(b.hot, hotBinding{op: opOf(g.Attr), res: int32(bd.res), gid: int32(bd.gid), off: int32(len(b.nums)), cur: int32(g.Current)})
+		b.nums = append(b.nums, bd.num...)
+		b.strs = append(b.strs, bd.str...)
 		b.bindings[i] = bd
 	}
 	return b, nil
@@ -353,13 +483,116 @@ func decode(a genome.Attr, v any) (float64, string, error) {
 // gene's value set. dst must come from NewState. It does not allocate.
 func (b *Binder) Apply(dst *State, g genome.Genome) {
 	dst.CopyFrom(b.base)
+	if len(b.groups) > maxGroups {
+		b.applyByGene(dst, g)
+		return
+	}
+	// moved[k] != 0: write group k leaves the template's values. One pass
+	// over the genes, without a branch on their values (random to the
+	// branch predictor): each ORs its difference into its group.
+	var moved [maxGroups]uint8
+	g = g[:len(b.hot)]
+	for j := range b.hot {
+		h := &b.hot[j]
+		var d uint8
+		if g[j] != int(h.cur) {
+			d = 1
+		}
+		moved[h.gid] |= d
+	}
+	for i := range b.hot {
+		if moved[b.hot[i].gid] != 0 {
+			b.set(dst, i, int(b.hot[i].off)+g[i])
+		}
+	}
+	b.dependents(dst, g, moved[:len(b.groups)])
+}
+
+// set writes value k of b.nums (gene i's value k-hot[i].off) into dst.
+// Each case is the setFunction, setTable, setBucket or setAPI case of the
+// gene's attribute (applyByGene calls those).
+func (b *Binder) set(dst *State, i, k int) {
+	h := &b.hot[i]
+	v := b.nums[k]
+	switch h.op {
+	case opMemory:
+		dst.Functions[h.res].MemoryMB = v
+	case opArch:
+		dst.Functions[h.res].Arch = Arch(v)
+	case opTimeout:
+		dst.Functions[h.res].TimeoutS = v
+	case opReserved:
+		dst.Functions[h.res].Reserved = int(v)
+	case opProvisioned:
+		dst.Functions[h.res].Provisioned = int(v)
+	case opRuntime:
+		dst.Functions[h.res].Runtime = b.strs[k]
+	case opDeployType:
+		f := &dst.Functions[h.res]
+		f.Deploy = Deploy(v)
+		f.DeployName = ""
+		if f.Deploy == DeployCustom {
+			f.DeployName = b.strs[k]
+		}
+	case opDeployAlarms:
+		f := &dst.Functions[h.res]
+		f.AlarmLevel = uint8(v)
+		bd := &b.bindings[i]
+		f.Alarms, f.DeclaredAlarms = bd.alarms[k-int(h.off)], bd.declared[k-int(h.off)]
+	case opPreTraffic:
+		dst.Functions[h.res].PreTraffic = v != 0
+	case opDLQ:
+		dst.Functions[h.res].DLQ = v != 0
+	case opBilling:
+		dst.Tables[h.res].Provisioned = v != 0
+	case opRCU:
+		dst.Tables[h.res].RCU = v
+	case opWCU:
+		dst.Tables[h.res].WCU = v
+	case opAutoScaling:
+		dst.Tables[h.res].AutoScaleTarget = v
+	case opTableSSE:
+		dst.Tables[h.res].SSE = SSE(v)
+	case opPITR:
+		dst.Tables[h.res].PITR = v != 0
+	case opBucketSSE:
+		dst.Buckets[h.res].SSE = BucketSSE(v)
+	case opVersioning:
+		dst.Buckets[h.res].Versioning = v != 0
+	case opLogging:
+		dst.Buckets[h.res].Logging = v != 0
+	case opReplication:
+		bk := &dst.Buckets[h.res]
+		bk.Replication = v != 0
+		if bk.Replication {
+			bk.CrossRegion = true
+		}
+	case opBPA:
+		on := v != 0
+		bk := &dst.Buckets[h.res]
+		bk.BlockPublicAcls, bk.BlockPublicPolicy, bk.IgnorePublicAcls, bk.RestrictPublicBuckets = on, on, on, on
+	case opTLS:
+		dst.Buckets[h.res].TLSOnly = v != 0
+	case opAPIType:
+		dst.APIs[h.res].REST = v != 0
+	case opCacheSize:
+		// As setAPI: the cache gene writes the size and, on, encryption.
+		a := &dst.APIs[h.res]
+		a.CacheGB = v
+		a.CacheEncrypted = v > 0 || b.bindings[i].encOff
+	}
+}
+
+// applyByGene is Apply for a space of more than maxGroups write groups:
+// each gene checks its group itself.
+func (b *Binder) applyByGene(dst *State, g genome.Genome) {
 	for i := range b.bindings {
 		bd := &b.bindings[i]
 		if b.atCurrent(bd.group, g) {
 			continue
 		}
 		v, s := bd.num[g[i]], bd.str[g[i]]
-		switch category(bd.attr) {
+		switch bd.cat {
 		case 'f':
 			f := &dst.Functions[bd.res]
 			setFunction(f, bd.attr, v, s)
@@ -374,11 +607,16 @@ func (b *Binder) Apply(dst *State, g genome.Genome) {
 			setAPI(&dst.APIs[bd.res], bd.attr, v, bd.encOff)
 		}
 	}
-	// Dependent settings, as genome.Apply writes them: replication needs
-	// versioning on the source (aws-facts.md 1.4); HTTP APIs have no cache
-	// (aws-facts.md section 6); a function without DeploymentPreference has
-	// neither its alarms nor its hooks (genome.Space.Active: they are moot,
-	// and Apply writes or keeps none).
+	b.dependents(dst, g, nil)
+}
+
+// dependents writes the settings that follow from others, as genome.Apply
+// writes them: replication needs versioning on the source (aws-facts.md
+// 1.4); HTTP APIs have no cache (aws-facts.md section 6); a function
+// without DeploymentPreference has neither its alarms nor its hooks
+// (genome.Space.Active: they are moot, and Apply writes or keeps none).
+// moved is Apply's per-group flags, or nil (then each group is checked).
+func (b *Binder) dependents(dst *State, g genome.Genome, moved []uint8) {
 	for i := range dst.Buckets {
 		if dst.Buckets[i].Replication {
 			dst.Buckets[i].Versioning = true
@@ -389,9 +627,12 @@ func (b *Binder) Apply(dst *State, g genome.Genome) {
 			dst.APIs[i].CacheGB, dst.APIs[i].CacheEncrypted = 0, false
 		}
 	}
-	for i := range b.bindings {
+	for _, i := range b.deploys {
 		bd := &b.bindings[i]
-		if bd.attr != genome.DeployType || Deploy(bd.num[g[i]]) != DeployNone || b.atCurrent(bd.group, g) {
+		if Deploy(bd.num[g[i]]) != DeployNone {
+			continue
+		}
+		if moved != nil && moved[bd.gid] == 0 || moved == nil && b.atCurrent(bd.group, g) {
 			continue
 		}
 		f := &dst.Functions[bd.res]

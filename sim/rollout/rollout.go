@@ -229,23 +229,40 @@ func (m *Model) Eval(st *infra.State, out *Result) {
 	n := min(len(m.fns), len(st.Functions), len(out.Functions))
 	for i := range n {
 		fn := &st.Functions[i]
-		r := m.result(i, kindOf(fn), fn.AlarmLevel, fn.PreTraffic, fn.PostTraffic)
-		out.Functions[i] = r
+		r := &out.Functions[i]
+		m.resultInto(r, i, kindOf(fn), fn.AlarmLevel, fn.PreTraffic, fn.PostTraffic)
 		if r.Unknown {
 			out.Unknown++
 		} else {
 			out.DeployRisk += r.ExpectedFailedRequests
-			out.LeadTimeMin = math.Max(out.LeadTimeMin, r.LeadTimeMin)
+			out.LeadTimeMin = maxMin(out.LeadTimeMin, r.LeadTimeMin)
 		}
 	}
+}
+
+// maxMin is math.Max(a, b) without its call to assembly: math.Max is +Inf
+// when either is, else the builtin max (NaN when either is NaN, +0 over -0).
+func maxMin(a, b float64) float64 {
+	if math.IsInf(a, 1) || math.IsInf(b, 1) {
+		return math.Inf(1)
+	}
+	return max(a, b)
 }
 
 // result combines function i's precomputed shift outcome for kind k with
 // its hooks (package doc).
 func (m *Model) result(i int, k infra.Deploy, alarmLevel uint8, pre, post bool) FunctionResult {
+	var r FunctionResult
+	m.resultInto(&r, i, k, alarmLevel, pre, post)
+	return r
+}
+
+// resultInto is result writing into r (no copy of the result).
+func (m *Model) resultInto(r *FunctionResult, i int, k infra.Deploy, alarmLevel uint8, pre, post bool) {
 	f := &m.fns[i]
 	if k == infra.DeployCustom && f.noSteps {
-		return FunctionResult{Type: f.custom, Unknown: true}
+		*r = FunctionResult{Type: f.custom, Unknown: true}
+		return
 	}
 	a := 0
 	if alarmLevel > 0 {
@@ -268,7 +285,7 @@ func (m *Model) result(i int, k infra.Deploy, alarmLevel uint8, pre, post bool) 
 	manualS := m.rel.ManualDetectMin * 60
 	shifted := 1 - hPre
 	failed := shifted * (o.FailedShift + o.Survive*(1-hPost)*f.errRate*manualS)
-	return FunctionResult{
+	*r = FunctionResult{
 		Type:                   kindName(k, f.custom),
 		LeadTimeMin:            o.LeadMin,
 		DetectProbability:      hPre + shifted*((1-o.Survive)+o.Survive*hPost),

@@ -1,0 +1,58 @@
+package sim
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/evoarch/evoarch/genome"
+)
+
+// BenchmarkEvaluateNonPerf times what Evaluate does besides the latency
+// model: the genome applied to the state, the bill (with the performance
+// result of the template as written), compliance, rollout, complexity and
+// the fitness; on the template's own genome ("current", as
+// BenchmarkEvaluate) and on a cycle of 1,024 seeded random genomes of the
+// seed-demo space ("random", as a search sees them).
+func BenchmarkEvaluateNonPerf(b *testing.B) {
+	p := seedPlan(b)
+	sp := p.Space()
+	r := rand.New(rand.NewPCG(3, 4))
+	random := make([]genome.Genome, 1024)
+	for k := range random {
+		g := sp.Current()
+		for i := range g {
+			g[i] = r.IntN(len(sp.Genes[i].Values))
+		}
+		random[k] = g
+	}
+	current := make([]genome.Genome, 1024)
+	for k := range current {
+		current[k] = sp.Current()
+	}
+	for _, bc := range []struct {
+		name string
+		gs   []genome.Genome
+	}{{"current", current}, {"random", random}} {
+		b.Run(bc.name, func(b *testing.B) {
+			e := p.NewEvaluator()
+			var m Metrics
+			e.Evaluate(sp.Current(), &m)
+			b.ReportAllocs()
+			k := 0
+			for b.Loop() {
+				g := bc.gs[k&1023]
+				k++
+				p.binder.Apply(e.st, g)
+				p.cost.eval(e.st, e.perfR, e.cost)
+				m.Objectives.CostUSDMonth = e.cost.total
+				p.comp.Eval(e.st, e.compR)
+				m.Objectives.Compliance = e.compR.Score
+				m.RulesPassed, m.RulesFailed = e.compR.Passed, e.compR.Failed
+				p.roll.Eval(e.st, e.rollR)
+				m.Objectives.DeployRisk, m.Objectives.LeadTimeMin = e.rollR.DeployRisk, e.rollR.LeadTimeMin
+				m.Objectives.Complexity = complexity(e.st, p.keys)
+				e.fitness(&m)
+			}
+		})
+	}
+}
