@@ -8,11 +8,13 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/evoarch/evoarch/scenarios"
 )
 
-// hoursPerMonth turns an hourly price into a monthly one (INTERFACE.md,
-// decisions.md "month": 730 hours).
-const hoursPerMonth = 730
+// hoursPerMonth turns an hourly price into a monthly one: the month used
+// everywhere, scenarios.HoursPerMonth (decisions.md "month").
+const hoursPerMonth = scenarios.HoursPerMonth
 
 // secondsPerMonth is hoursPerMonth in seconds.
 const secondsPerMonth = hoursPerMonth * 3600

@@ -80,13 +80,9 @@ func evaluateRun(opts *evaluateOptions) error {
 	if err != nil {
 		return err
 	}
-	sp, err := genome.Derive(in.Template, in.Scenario)
+	sp, plan, err := in.compile()
 	if err != nil {
-		return &InputError{Err: err}
-	}
-	plan, err := sim.Compile(sp, in.Scenario)
-	if err != nil {
-		return &InputError{Err: err}
+		return err
 	}
 	if opts.Genomes != "" {
 		return evaluateBatch(opts, plan)

@@ -130,13 +130,9 @@ func evolveRun(opts *evolveOptions) error {
 	if err != nil {
 		return err
 	}
-	sp, err := genome.Derive(in.Template, in.Scenario)
+	sp, plan, err := in.compile()
 	if err != nil {
-		return &InputError{Err: err}
-	}
-	plan, err := sim.Compile(sp, in.Scenario)
-	if err != nil {
-		return &InputError{Err: err}
+		return err
 	}
 	ctx := opts.Context
 	if ctx == nil {

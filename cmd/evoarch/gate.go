@@ -9,7 +9,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/evoarch/evoarch/genome"
 	"github.com/evoarch/evoarch/genome/cfn"
 	"github.com/evoarch/evoarch/scenarios"
 	"github.com/evoarch/evoarch/sim"
@@ -115,11 +114,7 @@ func evaluateTemplate(path, scenario string, sets []string) (*sim.Evaluation, er
 // reportAsWritten is the full evaluation of template t as written (its
 // current genome) under scenario sc.
 func reportAsWritten(t *cfn.Template, sc *scenarios.Scenario) (*sim.Evaluation, error) {
-	sp, err := genome.Derive(t, sc)
-	if err != nil {
-		return nil, err
-	}
-	plan, err := sim.Compile(sp, sc)
+	sp, plan, err := compilePlan(t, sc)
 	if err != nil {
 		return nil, err
 	}

@@ -4,8 +4,10 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/evoarch/evoarch/genome"
 	"github.com/evoarch/evoarch/genome/cfn"
 	"github.com/evoarch/evoarch/scenarios"
+	"github.com/evoarch/evoarch/sim"
 )
 
 // inputs is what most commands work on: a template and a scenario.
@@ -51,6 +53,30 @@ func loadInputs(templateArg, scenarioArg string, sets []string) (*inputs, error)
 		return nil, &InputError{Err: err}
 	}
 	return &inputs{Template: t, Scenario: sc}, nil
+}
+
+// compile derives the inputs' genome space and compiles its plan; every
+// error is an input error (exit 2).
+func (in *inputs) compile() (*genome.Space, *sim.Plan, error) {
+	sp, plan, err := compilePlan(in.Template, in.Scenario)
+	if err != nil {
+		return nil, nil, &InputError{Err: err}
+	}
+	return sp, plan, nil
+}
+
+// compilePlan derives template t's genome space under scenario sc and
+// compiles the simulator's plan for it.
+func compilePlan(t *cfn.Template, sc *scenarios.Scenario) (*genome.Space, *sim.Plan, error) {
+	sp, err := genome.Derive(t, sc)
+	if err != nil {
+		return nil, nil, err
+	}
+	plan, err := sim.Compile(sp, sc)
+	if err != nil {
+		return nil, nil, err
+	}
+	return sp, plan, nil
 }
 
 // templateName is a template file's base name without its extension, the
