@@ -176,7 +176,7 @@ func (m *Model) stage1(fm *fnModel, f *infra.Function) {
 			j += 2
 		}
 	}
-	id, h, ok := fm.memo.find(k)
+	id, h, ok := fm.memo.findFrom(k, fm.cur)
 	if ok {
 		e := fm.ents.at(id)
 		*ev = e.ev
@@ -252,8 +252,9 @@ func (m *Model) appPercentiles() (p50, p95, p99 float64) {
 		}
 		k[len(m.mix)] = fbits(m.poolBlock[offPeak])
 		k[len(m.mix)+1] = fbits(m.poolBlock[peak])
-		id, hh, ok := m.app.find(k)
+		id, hh, ok := m.app.findFrom(k, m.appLast)
 		if ok {
+			m.appLast = id
 			v := &m.appVals[id]
 			return v[0], v[1], v[2]
 		}
@@ -274,9 +275,11 @@ func (m *Model) appPercentiles() (p50, p95, p99 float64) {
 	prune(m.mixComps)
 	p50, p95, p99 = percentiles(m.mixComps)
 	if memo {
-		if _, reset := m.app.add(m.appKey, h); reset {
+		id, reset := m.app.add(m.appKey, h)
+		if reset {
 			m.appVals = m.appVals[:0]
 		}
+		m.appLast = id
 		m.appVals = append(m.appVals, [3]float64{p50, p95, p99})
 	}
 	return p50, p95, p99

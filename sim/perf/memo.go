@@ -1,6 +1,9 @@
 package perf
 
-import "math"
+import (
+	"math"
+	"math/bits"
+)
 
 // memo is an open-addressing hash index over fixed-length keys of 64-bit
 // words (float64 bits and small integers): it maps a key to the id (0, 1,
@@ -32,14 +35,23 @@ func newMemo(keyLen, hint, limit int) memo {
 	return memo{keyLen: keyLen, limit: limit, keys: make([]uint64, 0, hint*keyLen), slots: make([]int32, size)}
 }
 
-// hashKey mixes a key's words (a multiply-xorshift per word and the
-// splitmix64 finalizer).
+// hashKey mixes a key's words: each pair's 128-bit product, the words
+// first offset by constants that depend on their position (so swapped
+// words hash apart), summed, then the splitmix64 finalizer. The pairs are
+// independent of each other, so their multiplications overlap; a poor
+// hash costs probes only, never a wrong answer (keys compare exactly).
 func hashKey(k []uint64) uint64 {
 	h := uint64(len(k)) * 0x9e3779b97f4a7c15
-	for _, w := range k {
-		h ^= w
-		h *= 0xbf58476d1ce4e5b9
-		h ^= h >> 31
+	off := uint64(0xa0761d6478bd642f)
+	i := 0
+	for ; i+1 < len(k); i += 2 {
+		hi, lo := bits.Mul64(k[i]^off, k[i+1]^(off+0xe7037ed1a0b428db))
+		h += hi ^ lo
+		off += 0x8ebc6af09c88c6e3
+	}
+	if i < len(k) {
+		hi, lo := bits.Mul64(k[i]^off, 0xe7037ed1a0b428db)
+		h += hi ^ lo
 	}
 	h ^= h >> 30
 	h *= 0xbf58476d1ce4e5b9
@@ -63,6 +75,18 @@ func (t *memo) find(key []uint64) (id int, h uint64, ok bool) {
 			return id, h, true
 		}
 	}
+}
+
+// findFrom is find, trying first the entry hint (an id find or add
+// returned before, or -1): a search that mostly meets the key it met last
+// (a function's configuration between two neighbouring variants) then
+// costs one comparison, no hash. The comparison is the same exact one, so
+// the answer is find's; h is 0 when the hint matched (no add follows).
+func (t *memo) findFrom(key []uint64, hint int) (id int, h uint64, ok bool) {
+	if hint >= 0 && hint < t.n && equalWords(t.keys[hint*t.keyLen:(hint+1)*t.keyLen], key) {
+		return hint, 0, true
+	}
+	return t.find(key)
 }
 
 func equalWords(a, b []uint64) bool {

@@ -253,3 +253,60 @@ func BenchmarkEvalCold(b *testing.B) {
 // uniformly (every gene moved), as evolve's random search draws them: the
 // memo mostly misses.
 func BenchmarkEvalSeedRandom(b *testing.B) { benchSeed(b, 20000, 1, false) }
+
+// BenchmarkEvalSeedNeighbours evaluates, as the memetic ga's climb does,
+// every one-gene neighbour of random seed-demo variants in turn: most
+// functions keep the configuration of the previous evaluation, one changes.
+func BenchmarkEvalSeedNeighbours(b *testing.B) {
+	sc, err := scenarios.Load("seed-demo")
+	if err != nil {
+		b.Fatal(err)
+	}
+	tpl, err := scenarios.ReadTemplate(sc)
+	if err != nil {
+		b.Fatal(err)
+	}
+	base, err := infra.Baseline(tpl)
+	if err != nil {
+		b.Fatal(err)
+	}
+	sp, err := genome.Derive(tpl, sc)
+	if err != nil {
+		b.Fatal(err)
+	}
+	bd, err := infra.Bind(sp, base)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	var vs []*infra.State
+	for range 20 {
+		g0 := sp.Current()
+		for j := range g0 {
+			g0[j] = rng.IntN(len(sp.Genes[j].Values))
+		}
+		for j := range g0 {
+			for v := range sp.Genes[j].Values {
+				g := append(genome.Genome(nil), g0...)
+				g[j] = v
+				st := bd.NewState()
+				bd.Apply(st, g)
+				vs = append(vs, st)
+			}
+		}
+	}
+	m, err := Compile(base, sc)
+	if err != nil {
+		b.Fatal(err)
+	}
+	m.SkipFunctionPercentiles(true)
+	out := m.NewResult()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		m.Eval(vs[i], out)
+		if i++; i == len(vs) {
+			i = 0
+		}
+	}
+}

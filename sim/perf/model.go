@@ -75,6 +75,9 @@ type Model struct {
 	app     memo
 	appKey  []uint64
 	appVals [][3]float64
+	// appLast is the app entry of the last look-up (-1 before any): the
+	// first one a look-up compares with (memo.findFrom).
+	appLast int
 	// mix lists, in index order, the functions in the application's
 	// latency mixture (mixFunctions); mixComps holds their nComp
 	// components each, reweighted by traffic (scratch).
@@ -306,6 +309,7 @@ func Compile(st *infra.State, sc *scenarios.Scenario) (*Model, error) {
 	m.mixComps = make([]comp, nComp*len(m.mix))
 	m.appKey = make([]uint64, len(m.mix)+2)
 	m.app = newMemo(len(m.appKey), memoHint, appMemoLimit)
+	m.appLast = -1
 	m.appVals = make([][3]float64, 0, memoHint)
 	m.lastPool = -1
 	m.pool = newMemo(len(m.poolKey), memoHint, poolMemoLimit)
