@@ -103,9 +103,10 @@ type evaluator struct {
 	pack  packing
 	cache *memo
 	// nEntries is the number of cached evaluations; entry j's metrics are
-	// entries[j>>chunkBits][j&chunkMask] and its genome genes[j>>chunkBits]
-	// at [(j&chunkMask)*n, ...+n) (n genes): chunks of arenas, so a long
-	// run neither allocates per entry nor copies what it has when it grows.
+	// entries[j>>chunkBits][j&chunkMask] and its genome the cache's j-th
+	// key or, for genomes that do not pack, genes[j>>chunkBits] at
+	// [(j&chunkMask)*n, ...+n) (n genes): chunks of arenas, so a long run
+	// neither allocates per entry nor copies what it has when it grows.
 	nEntries int
 	entries  [][]sim.Metrics
 	genes    [][]uint16
@@ -124,6 +125,15 @@ type evaluator struct {
 	canon    []genome.Genome // canonical copies of the batch (layout.canonical)
 	canonBuf []int
 	keys     []packedKey // the batch's memo keys
+	hashes   []uint64    // and their hashes
+	missOf   []int32
+	hint     []int
+	// scratch of evalMoves: the moves' genomes (mbuf holds them, and the
+	// canonical base last), the base and the moves of the batch
+	mbuf  []int
+	mgs   []genome.Genome
+	mbase genome.Genome
+	moves []move
 	// evalOne's batch of one
 	one     [1]genome.Genome
 	oneOut  [1]sim.Metrics
@@ -135,6 +145,15 @@ type evaluator struct {
 
 // maxCache bounds the memo cache (entries); beyond it new results are not kept.
 const maxCache = 4_000_000
+
+// analysisReserve is room the cache reserves beyond the budget for the
+// analysis' evaluations, and maxReserve the most entries it reserves up
+// front (a larger cache grows as it fills: a run may stop long before its
+// budget).
+const (
+	analysisReserve = 1024
+	maxReserve      = 1 << 18
+)
 
 // chunkBits sets the size of the evaluator's entry chunks (1<<chunkBits
 // entries); chunkMask selects an entry within its chunk.
@@ -149,6 +168,9 @@ func newEvaluator(ctx context.Context, l *layout, newFn func() func(genome.Genom
 	}
 	ev := &evaluator{ctx: ctx, l: l, workers: workers, budget: budget, pack: newPacking(l.size)}
 	ev.cache, ev.missIdx = newMemo(&ev.pack), newMemo(&ev.pack)
+	// The cache holds the budget's evaluations and the analysis' (a few
+	// hundred): presized, it never rehashes nor copies its keys on the way.
+	ev.cache.reserve(min(max(budget, 0)+analysisReserve, maxReserve))
 	ev.fns = make([]func(genome.Genome, *sim.Metrics), workers)
 	for i := range ev.fns {
 		ev.fns[i] = newFn()
@@ -192,30 +214,60 @@ const parallelMin = 32
 // and ok[i] is false for the rest. Results do not depend on ev.workers.
 func (ev *evaluator) evalBatch(gs []genome.Genome, out []sim.Metrics, ok []bool) {
 	gs = ev.canonicalBatch(gs)
+	keys, hashes := ev.keyScratch(len(gs))
+	for i, g := range gs {
+		keys[i] = ev.cache.key(g)
+		hashes[i] = hashKey(&keys[i])
+	}
+	ev.evalKeyed(gs, out, ok)
+}
+
+// keyScratch returns the batch's key and hash scratch, n long.
+func (ev *evaluator) keyScratch(n int) ([]packedKey, []uint64) {
+	if cap(ev.keys) < n {
+		ev.keys = make([]packedKey, n)
+		ev.hashes = make([]uint64, n)
+		ev.missOf = make([]int32, n)
+		ev.hint = make([]int, n)
+	}
+	return ev.keys[:n], ev.hashes[:n]
+}
+
+// evalKeyed is evalBatch on canonical genomes whose keys and hashes are in
+// ev.keys and ev.hashes. A nil gs[i] (evalMoves) is built by ev.moveGenome
+// when it must be evaluated.
+func (ev *evaluator) evalKeyed(gs []genome.Genome, out []sim.Metrics, ok []bool) {
+	keys, hashes := ev.keys[:len(gs)], ev.hashes[:len(gs)]
+	// missOf[i] is the index in ev.miss of gs[i]'s evaluation (its own or
+	// an earlier equal genome's), -1 when none; hint[k] is miss k's slot
+	// in the cache (memo.insert).
+	missOf, hint := ev.missOf[:len(gs)], ev.hint
 	ev.miss = ev.miss[:0]
 	ev.missIdx.reset()
-	if cap(ev.keys) < len(gs) {
-		ev.keys = make([]packedKey, len(gs))
-	}
-	keys := ev.keys[:len(gs)]
 	rem := ev.remaining()
-	for i, g := range gs {
+	ev.cache.touch(hashes)
+	for i := range gs {
 		ok[i] = false
-		k := &keys[i]
-		*k = ev.cache.key(g)
-		if j, hit := ev.cache.getKey(k, g); hit {
+		missOf[i] = -1
+		k, h := &keys[i], hashes[i]
+		slot, j, hit := ev.cache.lookup(k, h, gs[i])
+		if hit {
 			out[i] = *ev.entry(int(j))
 			ok[i] = true
 			continue
 		}
 		// A genome equal to an earlier miss of the batch is filled below.
-		if _, seen := ev.missIdx.getKey(k, g); seen {
+		ms, d, seen := ev.missIdx.lookup(k, h, gs[i])
+		if seen {
+			missOf[i] = d
 			continue
 		}
 		if len(ev.miss) >= rem {
 			continue
 		}
-		ev.missIdx.putKey(k, g, int32(len(ev.miss)))
+		ev.missIdx.insert(k, h, gs[i], ms, int32(len(ev.miss)))
+		missOf[i] = int32(len(ev.miss))
+		hint[len(ev.miss)] = slot
 		ev.miss = append(ev.miss, i)
 	}
 	n := len(ev.miss)
@@ -224,6 +276,11 @@ func (ev *evaluator) evalBatch(gs []genome.Genome, out []sim.Metrics, ok []bool)
 			ev.tmp = make([]sim.Metrics, n)
 		}
 		tmp := ev.tmp[:n]
+		for _, i := range ev.miss {
+			if gs[i] == nil {
+				gs[i] = ev.moveGenome(i)
+			}
+		}
 		if n < parallelMin || ev.workers == 1 {
 			// One worker: no closure to allocate.
 			fn := ev.fns[0]
@@ -240,7 +297,7 @@ func (ev *evaluator) evalBatch(gs []genome.Genome, out []sim.Metrics, ok []bool)
 		}
 		// Merge in input order.
 		for k, i := range ev.miss {
-			ev.record(gs[i], &keys[i], &tmp[k])
+			ev.record(gs[i], &keys[i], hashes[i], hint[k], &tmp[k])
 		}
 		if ev.analysis {
 			ev.analysisUsed += n
@@ -249,20 +306,78 @@ func (ev *evaluator) evalBatch(gs []genome.Genome, out []sim.Metrics, ok []bool)
 		}
 	}
 	// Fill the batch's own duplicates and the evaluated misses.
-	for i, g := range gs {
-		if ok[i] {
-			continue
-		}
-		if k, seen := ev.missIdx.getKey(&keys[i], g); seen {
+	for i, k := range missOf {
+		if !ok[i] && k >= 0 {
 			out[i] = ev.tmp[k]
 			ok[i] = true
 		}
 	}
 }
 
+// move is a one-gene change: gene i to value index v.
+type move struct{ i, v int32 }
+
+// evalMoves is evalBatch on the genomes base with one move applied each
+// (moves[t] gives the t-th), without building them: a move of a gene no
+// moot rule involves keeps a canonical genome canonical, so its key is the
+// canonical base's with one gene's bits replaced, and its genome is built
+// only when it must be evaluated.
+func (ev *evaluator) evalMoves(base genome.Genome, moves []move, out []sim.Metrics, ok []bool) {
+	n, nm := ev.l.n, len(moves)
+	if cap(ev.mbuf) < (nm+1)*n {
+		ev.mbuf = make([]int, (nm+1)*n)
+		ev.mgs = make([]genome.Genome, nm)
+	}
+	gs := ev.mgs[:nm]
+	if !ev.pack.ok {
+		for t, mv := range moves {
+			g := genome.Genome(ev.mbuf[t*n : (t+1)*n : (t+1)*n])
+			copy(g, base)
+			g[mv.i] = int(mv.v)
+			gs[t] = g
+		}
+		ev.evalBatch(gs, out, ok)
+		return
+	}
+	cb := genome.Genome(ev.mbuf[nm*n : (nm+1)*n : (nm+1)*n])
+	copy(cb, base)
+	ev.l.canonical(cb)
+	kb := ev.pack.pack(cb)
+	ev.mbase, ev.moves = cb, moves
+	keys, hashes := ev.keyScratch(nm)
+	for t, mv := range moves {
+		if ev.l.inRule[mv.i] {
+			g := genome.Genome(ev.mbuf[t*n : (t+1)*n : (t+1)*n])
+			copy(g, base)
+			g[mv.i] = int(mv.v)
+			ev.l.canonical(g)
+			gs[t] = g
+			keys[t] = ev.pack.pack(g)
+		} else {
+			gs[t] = nil
+			keys[t] = kb
+			ev.pack.set(&keys[t], int(mv.i), int(mv.v))
+		}
+		hashes[t] = hashKey(&keys[t])
+	}
+	ev.evalKeyed(gs, out, ok)
+	ev.mbase, ev.moves = nil, nil
+}
+
+// moveGenome builds genome t of evalMoves: the canonical base with move t.
+func (ev *evaluator) moveGenome(t int) genome.Genome {
+	n := ev.l.n
+	g := genome.Genome(ev.mbuf[t*n : (t+1)*n : (t+1)*n])
+	copy(g, ev.mbase)
+	mv := ev.moves[t]
+	g[mv.i] = int(mv.v)
+	return g
+}
+
 // canonicalBatch returns gs with moot genes set to the template's values,
-// as copies in reused scratch memory (the callers' genomes are untouched:
-// an enumeration may be walking one of them).
+// as copies in reused scratch memory where that changes a genome (the
+// callers' genomes are untouched: an enumeration may be walking one of
+// them).
 func (ev *evaluator) canonicalBatch(gs []genome.Genome) []genome.Genome {
 	if len(ev.l.moot) == 0 {
 		return gs
@@ -274,6 +389,10 @@ func (ev *evaluator) canonicalBatch(gs []genome.Genome) []genome.Genome {
 	}
 	ev.canon = ev.canon[:len(gs)]
 	for i, g := range gs {
+		if ev.l.isCanonical(g) {
+			ev.canon[i] = g
+			continue
+		}
 		c := genome.Genome(ev.canonBuf[i*n : (i+1)*n : (i+1)*n])
 		copy(c, g)
 		ev.l.canonical(c)
@@ -316,6 +435,11 @@ func (ev *evaluator) entry(j int) *sim.Metrics {
 
 // entryGenome writes the genome of cached evaluation j into dst.
 func (ev *evaluator) entryGenome(dst genome.Genome, j int) {
+	if ev.pack.ok {
+		// The cache's j-th key is entry j's genome, packed.
+		ev.pack.unpack(dst, &ev.cache.keys[j])
+		return
+	}
 	n := ev.l.n
 	a := (j & chunkMask) * n
 	for i, v := range ev.genes[j>>chunkBits][a : a+n] {
@@ -325,7 +449,8 @@ func (ev *evaluator) entryGenome(dst genome.Genome, j int) {
 
 // record stores a new evaluation of g (memo key k): cache, best so far,
 // Pareto archive.
-func (ev *evaluator) record(g genome.Genome, k *packedKey, m *sim.Metrics) {
+// (hash h, slot a memo.insert hint).
+func (ev *evaluator) record(g genome.Genome, k *packedKey, h uint64, slot int, m *sim.Metrics) {
 	if ev.nEntries < maxCache {
 		j := ev.nEntries
 		c := j >> chunkBits
@@ -339,17 +464,21 @@ func (ev *evaluator) record(g genome.Genome, k *packedKey, m *sim.Metrics) {
 				size = min(size, max(ev.budget, 0)+1)
 			}
 			ev.entries = append(ev.entries, make([]sim.Metrics, 0, size))
-			ev.genes = append(ev.genes, make([]uint16, 0, size*ev.l.n))
+			if !ev.pack.ok {
+				ev.genes = append(ev.genes, make([]uint16, 0, size*ev.l.n))
+			}
 		}
-		ev.cache.putKey(k, g, int32(j))
+		ev.cache.insert(k, h, g, slot, int32(j))
 		ev.entries[c] = append(ev.entries[c], *m)
-		n := len(ev.genes[c])
-		gs := slices.Grow(ev.genes[c], len(g))[:n+len(g)]
-		dst := gs[n:]
-		for i, v := range g {
-			dst[i] = uint16(v)
+		if !ev.pack.ok {
+			n := len(ev.genes[c])
+			gs := slices.Grow(ev.genes[c], len(g))[:n+len(g)]
+			dst := gs[n:]
+			for i, v := range g {
+				dst[i] = uint16(v)
+			}
+			ev.genes[c] = gs
 		}
-		ev.genes[c] = gs
 		ev.nEntries++
 	}
 	ev.offer(g, m)

@@ -53,12 +53,13 @@ type search struct {
 	// searched is the last best variant whose one-gene neighbourhood the
 	// ga evaluated (its local search of the best).
 	searched genome.Genome
-	// scratch of climb: the one-gene moves' genomes (cbuf holds them, and
-	// the climber last) and results
-	cbuf []int
-	cgs  []genome.Genome
-	cout []sim.Metrics
-	cok  []bool
+	// scratch of climb: the climber, the one-gene moves and their results
+	cbuf   []int
+	cmoves []move
+	cout   []sim.Metrics
+	cok    []bool
+	// scratch of neighbours: its moves
+	nmoves []move
 }
 
 // restartEvery is the number of generations without improvement after which
@@ -148,6 +149,11 @@ func (s *search) evaluate(indis eaopt.Individuals) {
 	}
 	out, ok := s.out[:len(indis)], s.ok[:len(indis)]
 	s.ev.evalBatch(gs, out, ok)
+	s.settle(indis, out, ok)
+}
+
+// settle stores evaluate's results (out, ok) in the individuals.
+func (s *search) settle(indis eaopt.Individuals, out []sim.Metrics, ok []bool) {
 	for i := range indis {
 		x := indis[i].Genome.(*gaGenome)
 		x.met, x.ok = out[i], ok[i]
@@ -182,6 +188,7 @@ func (s *search) initial(n int, rng *rand.Rand) []genome.Genome {
 func (s *search) neighbours(in eaopt.Individual, k int, rng *rand.Rand) eaopt.Individuals {
 	base := in.Genome.(*gaGenome)
 	indis := s.nb[:0]
+	mvs := s.nmoves[:0]
 	for _, i := range s.l.free {
 		for v := 0; v < s.l.size[i]; v++ {
 			if v == base.g[i] {
@@ -191,10 +198,17 @@ func (s *search) neighbours(in eaopt.Individual, k int, rng *rand.Rand) eaopt.In
 			copy(x.g, base.g)
 			x.g[i] = v
 			indis = append(indis, newIndividual(x, rng))
+			mvs = append(mvs, move{int32(i), int32(v)})
 		}
 	}
-	s.nb = indis
-	s.evaluate(indis)
+	s.nb, s.nmoves = indis, mvs[:0]
+	if cap(s.out) < len(indis) {
+		s.out = make([]sim.Metrics, len(indis))
+		s.ok = make([]bool, len(indis))
+	}
+	met, ok := s.out[:len(indis)], s.ok[:len(indis)]
+	s.ev.evalMoves(base.g, mvs, met, ok)
+	s.settle(indis, met, ok)
 	sortIndis(indis)
 	out := indis[:0]
 	for _, x := range indis {
@@ -221,28 +235,28 @@ func (s *search) climb(in eaopt.Individual, rng *rand.Rand) eaopt.Individual {
 	for _, i := range s.l.free {
 		moves += s.l.size[i] - 1
 	}
-	if cap(s.cbuf) < (moves+1)*n {
-		s.cbuf = make([]int, (moves+1)*n)
-		s.cgs = make([]genome.Genome, moves)
+	if cap(s.cmoves) < moves {
+		s.cmoves = make([]move, moves)
 		s.cout = make([]sim.Metrics, moves)
 		s.cok = make([]bool, moves)
 	}
-	cur, curM := genome.Genome(s.cbuf[moves*n:(moves+1)*n]), x.met
+	if cap(s.cbuf) < n {
+		s.cbuf = make([]int, n)
+	}
+	cur, curM := genome.Genome(s.cbuf[:n]), x.met
 	copy(cur, x.g)
+	mvs := s.cmoves[:moves]
 	for !s.ev.exhausted() {
 		k := 0
 		for _, i := range s.l.free {
 			for v := 0; v < s.l.size[i]; v++ {
 				if v != cur[i] {
-					c := genome.Genome(s.cbuf[k*n : (k+1)*n])
-					copy(c, cur)
-					c[i] = v
-					s.cgs[k] = c
+					mvs[k] = move{int32(i), int32(v)}
 					k++
 				}
 			}
 		}
-		s.ev.evalBatch(s.cgs[:moves], s.cout[:moves], s.cok[:moves])
+		s.ev.evalMoves(cur, mvs, s.cout[:moves], s.cok[:moves])
 		bi := -1
 		for i := range moves {
 			if s.cok[i] && (bi < 0 || better(&s.cout[i], &s.cout[bi])) {
@@ -252,7 +266,7 @@ func (s *search) climb(in eaopt.Individual, rng *rand.Rand) eaopt.Individual {
 		if bi < 0 || !improves(&s.cout[bi], &curM) {
 			break
 		}
-		copy(cur, s.cgs[bi])
+		cur[mvs[bi].i] = int(mvs[bi].v)
 		curM = s.cout[bi]
 	}
 	if slices.Equal(cur, x.g) {

@@ -2,6 +2,7 @@ package evolve
 
 import (
 	"math/bits"
+	"slices"
 
 	"github.com/evoarch/evoarch/genome"
 )
@@ -12,8 +13,10 @@ type packedKey [4]uint64
 
 // packing says where each gene's value sits in a packedKey.
 type packing struct {
-	ok    bool    // every gene fits in 256 bits
-	shift []uint8 // gene i sits at bit offset shift[i] of its word
+	ok    bool     // every gene fits in 256 bits
+	shift []uint8  // gene i sits at bit offset shift[i] of its word
+	word  []uint8  // gene i sits in word word[i]
+	mask  []uint64 // gene i's bits, before the shift
 	// end[w] is one past the last gene of word w: genes fill the words in
 	// order, so word w holds genes end[w-1] (0 for w = 0) to end[w]-1.
 	end [len(packedKey{})]int
@@ -22,7 +25,7 @@ type packing struct {
 // newPacking lays out genes with the given domain sizes; ok is false when
 // they need more than 256 bits.
 func newPacking(size []int) packing {
-	p := packing{shift: make([]uint8, len(size))}
+	p := packing{shift: make([]uint8, len(size)), word: make([]uint8, len(size)), mask: make([]uint64, len(size))}
 	w, off := 0, 0
 	for i, k := range size {
 		b := bits.Len(uint(k - 1))
@@ -36,6 +39,8 @@ func newPacking(size []int) packing {
 			return packing{}
 		}
 		p.shift[i] = uint8(off)
+		p.word[i] = uint8(w)
+		p.mask[i] = 1<<b - 1
 		off += b
 	}
 	for ; w < len(p.end); w++ {
@@ -60,6 +65,20 @@ func (p *packing) pack(g genome.Genome) packedKey {
 		start = end
 	}
 	return k
+}
+
+// unpack writes the genome packed in k into dst (the packing's length).
+func (p *packing) unpack(dst genome.Genome, k *packedKey) {
+	for i := range dst {
+		dst[i] = int(k[p.word[i]&3] >> (p.shift[i] & 63) & p.mask[i])
+	}
+}
+
+// set writes value v of gene i into k, which holds a packed genome: the
+// key of that genome with gene i changed to v.
+func (p *packing) set(k *packedKey, i, v int) {
+	w, sh := p.word[i]&3, p.shift[i]&63
+	k[w] = k[w]&^(p.mask[i]<<sh) | uint64(v)<<sh
 }
 
 // hashKey mixes a packed key's words (a multiply-xorshift per word and
@@ -100,6 +119,8 @@ type memo struct {
 
 	sm  map[string]int32
 	buf []byte
+	// sink keeps touch's loads.
+	sink uint64
 }
 
 func newMemo(p *packing) *memo {
@@ -191,9 +212,78 @@ func (m *memo) putKey(k *packedKey, g genome.Genome, v int32) {
 	m.vals = append(m.vals, v)
 }
 
+// lookup is getKey with k's hash h already computed; slot is where k
+// would go when it is absent (-1 for a memo of string keys), a hint for
+// insert.
+func (m *memo) lookup(k *packedKey, h uint64, g genome.Genome) (slot int, v int32, ok bool) {
+	if m.sm != nil {
+		v, ok = m.getKey(k, g)
+		return -1, v, ok
+	}
+	s, e, ok := m.find(k, h)
+	if !ok {
+		return s, 0, false
+	}
+	return s, m.vals[e], true
+}
+
+// insert is putKey for a key k (hash h) a lookup found absent, slot being
+// that lookup's hint: the slot is still right while it is empty and the
+// table has not grown, since entries are only ever added to a table in one
+// epoch, so every slot it probed past is still taken by another key.
+func (m *memo) insert(k *packedKey, h uint64, g genome.Genome, slot int, v int32) {
+	if m.sm != nil {
+		m.putKey(k, g, v)
+		return
+	}
+	if slot < 0 || 2*(len(m.keys)+1) > len(m.slots) || m.slots[slot]>>epochShift == m.epoch {
+		m.putKey(k, g, v)
+		return
+	}
+	m.slots[slot] = m.slotOf(h, len(m.keys))
+	m.keys = append(m.keys, *k)
+	m.vals = append(m.vals, v)
+}
+
+// touch reads the first slot each hash probes, so the look-ups that follow
+// find those slots in the CPU cache: these loads are independent of one
+// another and overlap, where the look-ups' dependent probes would each
+// wait for memory in turn.
+func (m *memo) touch(hs []uint64) {
+	if m.sm != nil {
+		return
+	}
+	mask := uint64(len(m.slots) - 1)
+	var x uint64
+	for _, h := range hs {
+		x |= m.slots[h&mask]
+	}
+	m.sink = x
+}
+
+// reserve makes room for n entries in all, so the table neither grows nor
+// copies its entries before it holds them.
+func (m *memo) reserve(n int) {
+	if m.sm != nil || n <= len(m.keys) {
+		return
+	}
+	m.keys = slices.Grow(m.keys, n-len(m.keys))
+	m.vals = slices.Grow(m.vals, n-len(m.vals))
+	size := len(m.slots)
+	for 2*n > size {
+		size *= 2
+	}
+	if size > len(m.slots) {
+		m.growTo(size)
+	}
+}
+
 // grow doubles the table and re-inserts the current entries.
-func (m *memo) grow() {
-	m.slots = make([]uint64, 2*len(m.slots))
+func (m *memo) grow() { m.growTo(2 * len(m.slots)) }
+
+// growTo rebuilds the table with size slots (a larger power of two).
+func (m *memo) growTo(size int) {
+	m.slots = make([]uint64, size)
 	mask := uint64(len(m.slots) - 1)
 	for e := range m.keys {
 		h := hashKey(&m.keys[e])

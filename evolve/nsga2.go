@@ -58,6 +58,8 @@ type archive struct {
 	m    []sim.Metrics
 	v    [][]float64
 	vbuf []float64
+	// last is the index of the point that last rejected a variant.
+	last int
 }
 
 func newArchive(objs []objective) *archive { return &archive{objs: objs} }
@@ -76,8 +78,18 @@ func (a *archive) add(g genome.Genome, m *sim.Metrics) {
 		return
 	}
 	a.vbuf = a.vector(a.vbuf, m)
-	for k := range a.v {
+	// Whether some point rejects the variant does not depend on the order
+	// of the checks: the point that rejected the last one goes first, as
+	// variants evaluated together (one climb's moves) are mostly rejected
+	// by the same point.
+	nv := len(a.v)
+	for d := range nv {
+		k := a.last + d
+		if k >= nv {
+			k -= nv
+		}
 		if paretoDominates(a.v[k], a.vbuf) || sameVector(a.v[k], a.vbuf) {
+			a.last = k
 			return
 		}
 	}
@@ -89,6 +101,7 @@ func (a *archive) add(g genome.Genome, m *sim.Metrics) {
 		}
 	}
 	a.g, a.m, a.v = a.g[:j], a.m[:j], a.v[:j]
+	a.last = 0
 	a.g = append(a.g, cloneGenome(g))
 	a.m = append(a.m, *m)
 	a.v = append(a.v, append([]float64(nil), a.vbuf...))

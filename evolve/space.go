@@ -36,6 +36,9 @@ type layout struct {
 	// moot lists the genes another gene can make moot (genome.Space.Active):
 	// capacity under on-demand billing, the cache of an HTTP API, ...
 	moot []mootRule
+	// inRule[i] is true when gene i is the moot gene or the deciding gene
+	// of a moot rule.
+	inRule []bool
 }
 
 // mootRule says gene i has no effect while gene j holds a value v with
@@ -55,6 +58,17 @@ func (l *layout) canonical(g genome.Genome) {
 			g[r.i] = l.current[r.i]
 		}
 	}
+}
+
+// isCanonical reports whether canonical would leave g as it is: no rule
+// changes g (then applying them in order changes nothing either).
+func (l *layout) isCanonical(g genome.Genome) bool {
+	for _, r := range l.moot {
+		if r.when[g[r.j]] && g[r.i] != l.current[r.i] {
+			return false
+		}
+	}
+	return true
 }
 
 // mootRules finds, for each gene, the sibling gene of the same resource
@@ -126,6 +140,10 @@ func newLayout(sp *genome.Space) (*layout, error) {
 		l.groups[j] = append(l.groups[j], i)
 	}
 	l.moot = mootRules(sp, l.current)
+	l.inRule = make([]bool, l.n)
+	for _, r := range l.moot {
+		l.inRule[r.i], l.inRule[r.j] = true, true
+	}
 	return l, nil
 }
 

@@ -1,0 +1,132 @@
+package evolve
+
+import (
+	"context"
+	"math/rand"
+	"slices"
+	"testing"
+
+	"github.com/evoarch/evoarch/genome"
+	"github.com/evoarch/evoarch/sim"
+)
+
+// TestPackingSetUnpack: a key with one gene replaced by packing.set is the
+// key of the genome with that gene changed, and unpack gives the genome
+// back, across word boundaries and for one-value genes.
+func TestPackingSetUnpack(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		size []int
+	}{
+		{"word boundary", append([]int{100}, repeat(2, 64)...)},
+		{"mixed", []int{2, 3, 1, 4, 9, 13, 2, 1, 3, 65535, 7}},
+		{"exactly 256 bits", repeat(1<<16, 16)},
+	} {
+		p := newPacking(tt.size)
+		if !p.ok {
+			t.Fatalf("%s: does not pack", tt.name)
+		}
+		rng := rand.New(rand.NewSource(1))
+		g := make(genome.Genome, len(tt.size))
+		back := make(genome.Genome, len(tt.size))
+		for range 200 {
+			for i, k := range tt.size {
+				g[i] = rng.Intn(k)
+			}
+			k := p.pack(g)
+			p.unpack(back, &k)
+			if !slices.Equal(back, g) {
+				t.Fatalf("%s: unpack(pack(%v)) = %v", tt.name, g, back)
+			}
+			i := rng.Intn(len(g))
+			g[i] = rng.Intn(tt.size[i])
+			p.set(&k, i, g[i])
+			if want := p.pack(g); k != want {
+				t.Fatalf("%s: set gene %d to %d: key %x, want %x", tt.name, i, g[i], k, want)
+			}
+		}
+	}
+}
+
+// TestEvalMovesMatchesEvalBatch: evalMoves gives what evalBatch gives on
+// the moves' genomes (results, ok flags, cache entries, best, budget), on
+// the seed template's space, whose moot rules make some moves equal to
+// others or to the base, with a budget that runs out in the middle of a
+// batch; and on a space whose genomes do not pack.
+func TestEvalMovesMatchesEvalBatch(t *testing.T) {
+	wide := &genome.Space{}
+	for i := range 17 {
+		vals := make([]any, maxDomain) // 16 bits a gene: 272 bits in all
+		for v := range vals {
+			vals[v] = v
+		}
+		wide.Genes = append(wide.Genes, genome.Gene{Name: "g" + string(rune('a'+i)), Resource: "r", Kind: genome.Choice, Values: vals})
+	}
+	sum := func() func(genome.Genome, *sim.Metrics) {
+		return func(g genome.Genome, m *sim.Metrics) {
+			f := 0.0
+			for i, v := range g {
+				f += float64((i+1)*v%97) / 97
+			}
+			*m = sim.Metrics{Fitness: f, Feasible: true, Objectives: sim.Objectives{CostUSDMonth: f, LatencyP99MS: 100 - f, Compliance: f / 100}}
+		}
+	}
+	for _, tt := range []struct {
+		name string
+		p    Problem
+	}{
+		{"seed-demo", seedDemoProblem(t)},
+		{"no packing", Problem{Space: wide, New: sum}},
+	} {
+		l, err := newLayout(tt.p.Space)
+		if err != nil {
+			t.Fatal(err)
+		}
+		objs, _ := parseObjectives([]string{"cost", "latency", "compliance"})
+		const budget = 700
+		a := newEvaluator(context.Background(), l, tt.p.New, 2, budget)
+		b := newEvaluator(context.Background(), l, tt.p.New, 2, budget)
+		a.archive, b.archive = newArchive(objs), newArchive(objs)
+		rng := rand.New(rand.NewSource(3))
+		base := make(genome.Genome, l.n)
+		for round := 0; round < 12; round++ {
+			l.randomGenome(base, rng)
+			var mvs []move
+			var gs []genome.Genome
+			for _, i := range l.free {
+				for v := 0; v < min(l.size[i], 6); v++ {
+					if v != base[i] {
+						mvs = append(mvs, move{int32(i), int32(v)})
+						g := cloneGenome(base)
+						g[i] = v
+						gs = append(gs, g)
+					}
+				}
+			}
+			outA, okA := make([]sim.Metrics, len(mvs)), make([]bool, len(mvs))
+			outB, okB := make([]sim.Metrics, len(mvs)), make([]bool, len(mvs))
+			a.evalMoves(base, mvs, outA, okA)
+			b.evalBatch(gs, outB, okB)
+			if !slices.Equal(okA, okB) || !slices.Equal(outA, outB) {
+				t.Fatalf("%s round %d: evalMoves and evalBatch differ", tt.name, round)
+			}
+			if a.used != b.used || a.nEntries != b.nEntries || !slices.Equal(a.best, b.best) || a.bestMetrics != b.bestMetrics || len(a.archive.g) != len(b.archive.g) {
+				t.Fatalf("%s round %d: evaluators differ: used %d/%d, entries %d/%d", tt.name, round, a.used, b.used, a.nEntries, b.nEntries)
+			}
+		}
+		if a.used != budget {
+			t.Errorf("%s: the test spent %d of its %d evaluations: it should exhaust the budget", tt.name, a.used, budget)
+		}
+		ga, gb := make(genome.Genome, l.n), make(genome.Genome, l.n)
+		for j := range a.nEntries {
+			a.entryGenome(ga, j)
+			b.entryGenome(gb, j)
+			if !slices.Equal(ga, gb) || *a.entry(j) != *b.entry(j) {
+				t.Fatalf("%s: cache entry %d differs", tt.name, j)
+			}
+			if k, ok := a.cache.get(ga); !ok || int(k) != j {
+				t.Fatalf("%s: entry %d's genome is not cached as entry %d", tt.name, j, j)
+			}
+		}
+	}
+}
