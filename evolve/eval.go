@@ -245,6 +245,10 @@ func (ev *evaluator) evalKeyed(gs []genome.Genome, out []sim.Metrics, ok []bool)
 	ev.miss = ev.miss[:0]
 	ev.missIdx.reset()
 	rem := ev.remaining()
+	// Room for every miss of the batch first: the cache must not grow
+	// between a look-up and the insertion it hints (the hint would be a
+	// slot of the old table).
+	ev.cache.reserve(len(ev.cache.keys) + len(gs))
 	ev.cache.touch(hashes)
 	for i := range gs {
 		ok[i] = false

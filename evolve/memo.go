@@ -230,7 +230,10 @@ func (m *memo) lookup(k *packedKey, h uint64, g genome.Genome) (slot int, v int3
 // insert is putKey for a key k (hash h) a lookup found absent, slot being
 // that lookup's hint: the slot is still right while it is empty and the
 // table has not grown, since entries are only ever added to a table in one
-// epoch, so every slot it probed past is still taken by another key.
+// epoch, so every slot it probed past is still taken by another key. The
+// caller must keep the table from growing between the look-up and the
+// insert (reserve first): a slot of the old table would file k where no
+// look-up finds it (TestCacheGrowsWithinBatch).
 func (m *memo) insert(k *packedKey, h uint64, g genome.Genome, slot int, v int32) {
 	if m.sm != nil {
 		m.putKey(k, g, v)

@@ -130,3 +130,31 @@ func TestEvalMovesMatchesEvalBatch(t *testing.T) {
 		}
 	}
 }
+
+// TestCacheGrowsWithinBatch: a batch whose new evaluations make the cache
+// grow keeps every one of them: evaluating the same batch again costs no
+// evaluation (the look-ups' slot hints are void once the table grows).
+func TestCacheGrowsWithinBatch(t *testing.T) {
+	p := synthProblem()
+	l, err := newLayout(p.Space)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A small budget reserves a small cache; the analysis phase is not
+	// held to it, so one batch of 5000 variants grows the cache.
+	ev := newEvaluator(context.Background(), l, p.New, 1, 10)
+	ev.analysis = true
+	gs := make([]genome.Genome, 5000)
+	for i := range gs {
+		gs[i] = make(genome.Genome, l.n)
+		l.decode(gs[i], int64(i)*7+1)
+	}
+	out := make([]sim.Metrics, len(gs))
+	ok := make([]bool, len(gs))
+	ev.evalBatch(gs, out, ok)
+	first := ev.analysisUsed
+	ev.evalBatch(gs, out, ok)
+	if again := ev.analysisUsed - first; again != 0 {
+		t.Errorf("the same batch again cost %d evaluations, want 0 (first time %d)", again, first)
+	}
+}
