@@ -153,3 +153,35 @@ func TestLightFunctionsWithinBound(t *testing.T) {
 		}
 	}
 }
+
+// TestQuantileCorpusMixtures: two function mixtures met on corpus variants
+// (sam translator-input function_with_disabled_traffic_hook.yaml, whose p95
+// and p99 fall on the 5,000 ms Timeout's point mass, and
+// intrinsic_functions.yaml) are searched to the 1e-8 relative quantile's
+// doc states, against bisection: a search that stops on a small step must
+// neither step over a point mass nor stop short.
+func TestQuantileCorpusMixtures(t *testing.T) {
+	mixtures := [][]comp{
+		{
+			{w: 0.15997471680002207, mu: 7.370499688821961, sigma: 0.6972977432615417, capMS: 5000},
+			{w: 0.00011887259809036567, shift: 1065.6844694077763, mu: 7.427413927482192, sigma: 0.6746652597821409, capMS: 6151.279901620806},
+		},
+		{
+			{w: 0.9995142868752478, mu: 3.1604646329571224, sigma: 0.2395843255923598, capMS: 3000},
+			{w: 0.000485713124752266, shift: 877.7176737862449, mu: 4.687816666085294, sigma: 0.12774014745402515, capMS: 3962.9550922849216},
+			{w: 0.06155732484931286, shift: 1000, mu: 3.1604646329571224, sigma: 0.2395843255923598, capMS: 4000},
+		},
+	}
+	for n, cs := range mixtures {
+		for i := range cs {
+			cs[i].finish()
+		}
+		var got [3]float64
+		got[0], got[1], got[2] = percentiles(cs)
+		for j, p := range pctP {
+			if want := bisectQuantile(cs, p); math.Abs(got[j]-want) > 1e-8*want {
+				t.Errorf("mixture %d: p%g %.12g, want %.12g (relative %.2g)", n, 100*p, got[j], want, math.Abs(got[j]-want)/want)
+			}
+		}
+	}
+}
