@@ -89,9 +89,11 @@ type Options struct {
 	// Generations is the generation limit of ga and nsga2; default 100.
 	Generations int
 	// Budget is the number of distinct evaluations the search may spend
-	// (the baseline included); 0 means Population x (Generations+1) for ga
-	// and nsga2, and the same figure with the defaults for random and
-	// hillclimb. exhaustive ignores it.
+	// (the baseline included); 0 means Population x (Generations+1) for
+	// breeding plus Generations x the neighbourhood size (the one-gene
+	// moves of a variant: the sum over free genes of their values but one)
+	// for the ga's local search, the same figure for every algorithm so
+	// their defaults compare at one budget. exhaustive ignores it.
 	Budget int
 	// MaxChange is K, the number of genes one next-change or roadmap step
 	// may change; default 1.
@@ -307,9 +309,6 @@ func (o Options) withDefaults() (Options, error) {
 	if o.Generations == 0 {
 		o.Generations = DefaultGenerations
 	}
-	if o.Budget == 0 {
-		o.Budget = o.Population * (o.Generations + 1)
-	}
 	if o.MaxChange == 0 {
 		o.MaxChange = DefaultMaxChange
 	}
@@ -331,6 +330,16 @@ func (o Options) withDefaults() (Options, error) {
 	return o, nil
 }
 
+// defaultBudget is Options.Budget's default for the options o (with their
+// defaults) on the space l.
+func defaultBudget(o Options, l *layout) int {
+	moves := 0
+	for _, i := range l.free {
+		moves += l.size[i] - 1
+	}
+	return o.Population*(o.Generations+1) + o.Generations*moves
+}
+
 // Run searches p's space with opts and analyses the best variant. A
 // cancelled ctx stops the search early: Run then returns the best found so
 // far with StopReason "cancelled" and a nil error. Errors are for invalid
@@ -346,6 +355,9 @@ func Run(ctx context.Context, p Problem, opts Options) (*Result, error) {
 	l, err := newLayout(p.Space)
 	if err != nil {
 		return nil, err
+	}
+	if o.Budget == 0 {
+		o.Budget = defaultBudget(o, l)
 	}
 	objs, err := parseObjectives(o.Objectives)
 	if err != nil {

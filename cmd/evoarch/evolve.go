@@ -105,7 +105,7 @@ Exit codes: 0 done; 1 no variant found meets the hard constraints; 2 bad input
 	f.Int64Var(&opts.Seed, "seed", 1, "random seed: the same seed gives the same result")
 	f.IntVar(&opts.Population, "population", evolve.DefaultPopulation, "population size (ga, nsga2)")
 	f.IntVar(&opts.Generations, "generations", evolve.DefaultGenerations, "generation limit (ga, nsga2)")
-	f.IntVar(&opts.Budget, "budget", 0, "distinct evaluations the search may spend (0: population x (generations+1))")
+	f.IntVar(&opts.Budget, "budget", 0, "distinct evaluations the search may spend (0: population x (generations+1) + generations x the one-gene moves of a variant)")
 	f.IntVar(&opts.MaxChange, "max-change", evolve.DefaultMaxChange, "K: genes one next change or roadmap step may change")
 	f.StringSliceVar(&opts.Objectives, "objectives", nil, fmt.Sprintf("nsga2 objectives, comma-separated: {%s} (default cost,latency,compliance)", strings.Join(evolve.ObjectiveNames(), "|")))
 	f.IntVar(&opts.Workers, "workers", 0, "evaluation goroutines (0: all cores); the result does not depend on it")
