@@ -309,11 +309,16 @@ func (ev *evaluator) evalKeyed(gs []genome.Genome, out []sim.Metrics, ok []bool)
 			ev.used += n
 		}
 	}
-	// Fill the batch's own duplicates and the evaluated misses.
+	// Fill the batch's own duplicates and the evaluated misses; a genome
+	// the budget cut off gets zero metrics, never a reused buffer's.
 	for i, k := range missOf {
-		if !ok[i] && k >= 0 {
+		switch {
+		case ok[i]:
+		case k >= 0:
 			out[i] = ev.tmp[k]
 			ok[i] = true
+		default:
+			out[i] = sim.Metrics{}
 		}
 	}
 }

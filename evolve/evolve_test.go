@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/MaxHalford/eaopt"
 	"github.com/evoarch/evoarch/genome"
 	"github.com/evoarch/evoarch/sim"
 )
@@ -744,6 +745,37 @@ func TestGALocalSearch(t *testing.T) {
 		r := mustRun(t, p, Options{Seed: seed, Population: 4, Generations: 1, Budget: 1 << 20})
 		if got := r.History[1].BestFitness; got != 0 {
 			t.Errorf("seed %d: best fitness %.4f after one generation, want 0 (value %d)", seed, got, 128+peak)
+		}
+	}
+}
+
+// TestClimbReturnsScoredIndividual: the individual a restart's climb
+// returns carries its metrics and its eaopt score (an unscored one ranks
+// last and is lost from the population), and is better than its start.
+func TestClimbReturnsScoredIndividual(t *testing.T) {
+	p := synthProblem()
+	l, err := newLayout(p.Space)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := newEvaluator(context.Background(), l, p.New, 1, 1<<20)
+	s := &search{l: l, ev: ev, score: scalar}
+	rng := rand.New(rand.NewSource(1))
+	for range 5 {
+		x := s.take()
+		l.randomGenome(x.g, rng)
+		start := eaopt.Individuals{newIndividual(x, rng)}
+		s.evaluate(start)
+		out := s.climb(start[0], rng)
+		g := out.Genome.(*gaGenome)
+		if out.Genome == start[0].Genome {
+			continue // already a local optimum
+		}
+		if !g.ok || !out.Evaluated || out.Fitness != scalar(&g.met) {
+			t.Errorf("climb returned ok %v, evaluated %v, score %v; want its metrics' score %v", g.ok, out.Evaluated, out.Fitness, scalar(&g.met))
+		}
+		if !better(&g.met, &x.met) {
+			t.Errorf("climb returned fitness %.4f from %.4f", g.met.Fitness, x.met.Fitness)
 		}
 	}
 }

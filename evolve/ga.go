@@ -274,9 +274,11 @@ func (s *search) climb(in eaopt.Individual, rng *rand.Rand) eaopt.Individual {
 	}
 	y := s.take()
 	copy(y.g, cur)
-	out := newIndividual(y, rng)
-	s.evaluate(eaopt.Individuals{out})
-	return out
+	// Its metrics are the climb's own: no second look-up, which past
+	// maxCache would cost budget.
+	one := eaopt.Individuals{newIndividual(y, rng)}
+	s.settle(one, []sim.Metrics{curM}, []bool{true})
+	return one[0]
 }
 
 // immigrants returns k evaluated random individuals.
