@@ -30,8 +30,9 @@ type search struct {
 	stale int
 	// restarted is the value of stale at the last restart.
 	restarted int
-	// seen is dedupe's scratch.
+	// seen and dbuf are dedupe's scratch.
 	seen *memo
+	dbuf genome.Genome
 
 	// free, tracking, made, old and epoch are the genome free list (breed.go).
 	free     []*gaGenome
@@ -321,11 +322,18 @@ func (s *search) dedupe(indis eaopt.Individuals) eaopt.Individuals {
 		if !x.ok {
 			continue
 		}
-		k := s.seen.key(x.g)
-		if _, dup := s.seen.getKey(&k, x.g); dup {
+		// Variants equal but for moot genes are the same variant.
+		g := x.g
+		if !s.l.isCanonical(g) {
+			s.dbuf = append(s.dbuf[:0], g...)
+			s.l.canonical(s.dbuf)
+			g = s.dbuf
+		}
+		k := s.seen.key(g)
+		if _, dup := s.seen.getKey(&k, g); dup {
 			continue
 		}
-		s.seen.putKey(&k, x.g, 0)
+		s.seen.putKey(&k, g, 0)
 		out = append(out, in)
 	}
 	return out
