@@ -213,10 +213,13 @@ func seedDemoProblem(tb testing.TB) (evolve.Problem, *sim.Plan) {
 // analysis included. "random" is the worst case for the simulator's own
 // caches (every variant new in every gene); "ga" is the default search on
 // a long run (no early stop), whose children share most genes with their
-// parents. It also reports the allocations per evaluation: of the
-// simulator alone on distinct random variants (sim-allocs/eval), and of the
-// whole run, analysis included, divided by its evaluations
-// (run-allocs/eval).
+// parents (and its local search evaluates one-gene moves). sim-share is
+// the simulator's share of a run's time (the run's own evaluations
+// replayed through a fresh evaluator); x-sim-random is the rate against
+// the bare simulator's on distinct random variants. It also reports the
+// allocations per evaluation: of the simulator alone on distinct random
+// variants (sim-allocs/eval), and of the whole run, analysis included,
+// divided by its evaluations (run-allocs/eval).
 func BenchmarkEvolveSeedDemo(b *testing.B) {
 	for _, c := range []struct {
 		name string
@@ -278,6 +281,27 @@ func benchEvolveSeedDemo(b *testing.B, opts evolve.Options) {
 	runtime.ReadMemStats(&after)
 	rate := evals / b.Elapsed().Seconds()
 	b.ReportMetric(rate, "evals/s/core")
+	// The simulator's share of a run: the last run's own evaluations, in
+	// its order (one worker), replayed through a fresh evaluator.
+	var seq []genome.Genome
+	rec := p
+	rec.New = func() func(genome.Genome, *sim.Metrics) {
+		ev := plan.NewEvaluator()
+		return func(g genome.Genome, m *sim.Metrics) {
+			seq = append(seq, slices.Clone(g))
+			ev.Evaluate(g, m)
+		}
+	}
+	opts.Seed = int64(b.N - 1)
+	if _, err := evolve.Run(context.Background(), rec, opts); err != nil {
+		b.Fatal(err)
+	}
+	replay := plan.NewEvaluator()
+	start = time.Now()
+	for _, g := range seq {
+		replay.Evaluate(g, &m)
+	}
+	b.ReportMetric(time.Since(start).Seconds()/(b.Elapsed().Seconds()/float64(b.N)), "sim-share")
 	// evolve's rate as a share of the bare simulator's on random variants
 	// (above 1 when the search's variants share the simulator's caches).
 	b.ReportMetric(rate/simRate, "x-sim-random")
