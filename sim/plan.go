@@ -130,19 +130,24 @@ func (p *Plan) Prices() *Prices { return p.prices }
 // Evaluator evaluates genomes of one Plan without allocating. It is not
 // safe for concurrent use: make one per goroutine.
 type Evaluator struct {
-	p     *Plan
-	st    *infra.State
-	perfM *perf.Model
-	perfR *perf.Result
-	cost  *costScratch
-	compR *compliance.Result
-	rollR *rollout.Result
-	util  [nObjectives]float64
+	p  *Plan
+	st *infra.State
+	// prev is the genome st holds (a copy), when havePrev: the next
+	// genome's state is built from it, redoing only the genes that differ
+	// (infra.Binder.ApplyFrom). Nothing else writes st.
+	prev     genome.Genome
+	havePrev bool
+	perfM    *perf.Model
+	perfR    *perf.Result
+	cost     *costScratch
+	compR    *compliance.Result
+	rollR    *rollout.Result
+	util     [nObjectives]float64
 }
 
 // NewEvaluator returns an Evaluator with its own scratch state.
 func (p *Plan) NewEvaluator() *Evaluator {
-	e := &Evaluator{p: p, st: p.binder.NewState(), cost: p.cost.newScratch()}
+	e := &Evaluator{p: p, st: p.binder.NewState(), cost: p.cost.newScratch(), prev: make(genome.Genome, len(p.sp.Genes))}
 	if p.comp != nil {
 		e.compR = p.comp.NewResult()
 	}
@@ -165,7 +170,15 @@ func (p *Plan) NewEvaluator() *Evaluator {
 // plan's Space (one value index per gene, in range). It does not allocate.
 func (e *Evaluator) Evaluate(g genome.Genome, m *Metrics) {
 	p := e.p
-	p.binder.Apply(e.st, g)
+	if e.havePrev && len(g) == len(e.prev) {
+		p.binder.ApplyFrom(e.st, e.prev, g)
+	} else {
+		p.binder.Apply(e.st, g)
+	}
+	if len(g) == len(e.prev) {
+		copy(e.prev, g)
+		e.havePrev = true
+	}
 	st := e.st
 	*m = Metrics{}
 	o := &m.Objectives

@@ -63,6 +63,28 @@ func (b *Binder) applyRef(dst *State, g genome.Genome) {
 // corpus template that has genes.
 func derivedBinders(t testing.TB) []*Binder {
 	t.Helper()
+	var out []*Binder
+	for _, s := range derivedSpaces(t) {
+		b, err := Bind(s.sp, s.base)
+		if err != nil {
+			t.Fatalf("%s: %v", s.path, err)
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+// derivedSpace is a corpus template's full genome space and baseline.
+type derivedSpace struct {
+	path string
+	sp   *genome.Space
+	base *State
+}
+
+// derivedSpaces derives the full genome space of the seed and of every
+// valid corpus template that has genes.
+func derivedSpaces(t testing.TB) []derivedSpace {
+	t.Helper()
 	root := shared(t, "corpus")
 	data, err := os.ReadFile(filepath.Join(root, "INDEX.tsv"))
 	if err != nil {
@@ -75,7 +97,7 @@ func derivedBinders(t testing.TB) []*Binder {
 			paths = append(paths, cols[0])
 		}
 	}
-	var out []*Binder
+	var out []derivedSpace
 	for _, p := range paths {
 		tpl, err := cfn.ReadFile(filepath.Join(root, p))
 		if err != nil {
@@ -89,11 +111,7 @@ func derivedBinders(t testing.TB) []*Binder {
 		if err != nil {
 			t.Fatal(err)
 		}
-		b, err := Bind(sp, base)
-		if err != nil {
-			t.Fatalf("%s: %v", p, err)
-		}
-		out = append(out, b)
+		out = append(out, derivedSpace{p, sp, base})
 	}
 	return out
 }

@@ -123,6 +123,33 @@ type Binder struct {
 	hot  []hotBinding
 	nums []float64
 	strs []string
+	// ApplyFrom's look-ups: unitOf[i] indexes units, the sets of genes
+	// ApplyFrom rewrites together.
+	unitOf []int32
+	units  []redoUnit
+}
+
+// redoUnit is a set of genes of one resource that ApplyFrom rewrites
+// together: whole write groups, and every gene whose fields another of them
+// writes or reads (redoKey). No gene outside the unit writes its fields.
+type redoUnit struct {
+	cat   byte
+	res   int32
+	key   int
+	genes []int32 // in gene order
+}
+
+// redoKey returns the key ApplyFrom groups a resource's genes by: the write
+// group, or one key for versioning and replication (Apply's dependents set
+// versioning where replication is on), or the attribute alone.
+func redoKey(a genome.Attr) int {
+	if wg := writeGroup(a); wg != 0 {
+		return wg
+	}
+	if a == genome.Versioning || a == genome.Replication {
+		return 4
+	}
+	return 100 + int(opOf(a))
 }
 
 // hotBinding is what Apply reads of a binding for every genome.
@@ -293,6 +320,18 @@ func Bind(sp *genome.Space, base *State) (*Binder, error) {
 		b.nums = append(b.nums, bd.num...)
 		b.strs = append(b.strs, bd.str...)
 		b.bindings[i] = bd
+		u, key := -1, redoKey(g.Attr)
+		for k := range b.units {
+			if b.units[k].cat == bd.cat && int(b.units[k].res) == bd.res && b.units[k].key == key {
+				u = k
+			}
+		}
+		if u < 0 {
+			u = len(b.units)
+			b.units = append(b.units, redoUnit{cat: bd.cat, res: int32(bd.res), key: key})
+		}
+		b.units[u].genes = append(b.units[u].genes, int32(i))
+		b.unitOf = append(b.unitOf, int32(u))
 	}
 	return b, nil
 }

@@ -1,0 +1,157 @@
+package infra
+
+import "github.com/evoarch/evoarch/genome"
+
+// maxDirty bounds the units ApplyFrom rewrites; a genome that changes more
+// of them than prev is applied in full (Apply).
+const maxDirty = 8
+
+// ApplyFrom writes the variant g into st, as Apply(st, g) does, given that
+// st holds exactly what Apply(st, prev) (or ApplyFrom(st, _, prev)) of this
+// Binder left there, untouched since. It rewrites only the fields of the
+// genes that differ between prev and g and of the genes written with them:
+// their write groups and, since Apply's dependents never reach across a
+// resource, the settings that follow from them (redoUnit). Those fields
+// are copied back from the baseline, every gene of the unit re-applied, and
+// the unit's dependents written. prev == nil (unknown), a prev of another
+// length, or more than maxDirty such units: the full Apply. It does not
+// allocate, and reads the Binder only (safe for concurrent use with
+// distinct States).
+//
+// The caller keeps prev as its own copy of the genome last applied to st:
+// a genome mutated in place after it was applied is not a valid prev.
+func (b *Binder) ApplyFrom(st *State, prev, g genome.Genome) {
+	n := len(b.hot)
+	if prev == nil || len(prev) != len(g) || len(g) < n {
+		b.Apply(st, g)
+		return
+	}
+	prev, g = prev[:n], g[:n]
+	var dirty [maxDirty]int32
+	d := 0
+	for i := range g {
+		if g[i] == prev[i] {
+			continue
+		}
+		u := b.unitOf[i]
+		seen := false
+		for _, x := range dirty[:d] {
+			if x == u {
+				seen = true
+				break
+			}
+		}
+		if seen {
+			continue
+		}
+		if d == maxDirty {
+			b.Apply(st, g)
+			return
+		}
+		dirty[d] = u
+		d++
+	}
+	for _, u := range dirty[:d] {
+		b.redo(st, g, &b.units[u])
+	}
+}
+
+// redo rewrites one unit's fields of st as Apply(st, g) writes them: the
+// baseline's values, the genes whose write group leaves the template's
+// values, then the dependents.
+func (b *Binder) redo(st *State, g genome.Genome, u *redoUnit) {
+	for _, i := range u.genes {
+		b.restore(st, int(i))
+	}
+	noDeploy := false
+	for _, i := range u.genes {
+		h := &b.hot[i]
+		if b.atCurrent(b.groups[h.gid], g) {
+			continue
+		}
+		k := int(h.off) + g[i]
+		b.set(st, int(i), k)
+		if h.op == opDeployType && Deploy(b.nums[k]) == DeployNone {
+			noDeploy = true
+		}
+	}
+	switch u.cat {
+	case 'f':
+		if noDeploy {
+			// dependents: no DeploymentPreference, no alarms or hooks.
+			f := &st.Functions[u.res]
+			f.DeployName, f.AlarmLevel, f.Alarms, f.DeclaredAlarms = "", 0, nil, 0
+			f.PreTraffic, f.PostTraffic = false, false
+		}
+	case 'b':
+		if bk := &st.Buckets[u.res]; bk.Replication {
+			bk.Versioning = true
+		}
+	case 'a':
+		if a := &st.APIs[u.res]; !a.REST {
+			a.CacheGB, a.CacheEncrypted = 0, false
+		}
+	}
+}
+
+// restore copies back from the baseline every field of st that gene i
+// (set) or the dependents of its unit (redo) write.
+func (b *Binder) restore(st *State, i int) {
+	h := &b.hot[i]
+	switch h.op {
+	case opMemory:
+		st.Functions[h.res].MemoryMB = b.base.Functions[h.res].MemoryMB
+	case opArch:
+		st.Functions[h.res].Arch = b.base.Functions[h.res].Arch
+	case opTimeout:
+		st.Functions[h.res].TimeoutS = b.base.Functions[h.res].TimeoutS
+	case opReserved:
+		st.Functions[h.res].Reserved = b.base.Functions[h.res].Reserved
+	case opProvisioned:
+		st.Functions[h.res].Provisioned = b.base.Functions[h.res].Provisioned
+	case opRuntime:
+		st.Functions[h.res].Runtime = b.base.Functions[h.res].Runtime
+	case opDeployType:
+		f, bf := &st.Functions[h.res], &b.base.Functions[h.res]
+		f.Deploy, f.DeployName = bf.Deploy, bf.DeployName
+		f.AlarmLevel, f.Alarms, f.DeclaredAlarms = bf.AlarmLevel, bf.Alarms, bf.DeclaredAlarms
+		f.PreTraffic, f.PostTraffic = bf.PreTraffic, bf.PostTraffic
+	case opDeployAlarms:
+		f, bf := &st.Functions[h.res], &b.base.Functions[h.res]
+		f.AlarmLevel, f.Alarms, f.DeclaredAlarms = bf.AlarmLevel, bf.Alarms, bf.DeclaredAlarms
+	case opPreTraffic:
+		st.Functions[h.res].PreTraffic = b.base.Functions[h.res].PreTraffic
+	case opDLQ:
+		st.Functions[h.res].DLQ = b.base.Functions[h.res].DLQ
+	case opBilling:
+		st.Tables[h.res].Provisioned = b.base.Tables[h.res].Provisioned
+	case opRCU:
+		st.Tables[h.res].RCU = b.base.Tables[h.res].RCU
+	case opWCU:
+		st.Tables[h.res].WCU = b.base.Tables[h.res].WCU
+	case opAutoScaling:
+		st.Tables[h.res].AutoScaleTarget = b.base.Tables[h.res].AutoScaleTarget
+	case opTableSSE:
+		st.Tables[h.res].SSE = b.base.Tables[h.res].SSE
+	case opPITR:
+		st.Tables[h.res].PITR = b.base.Tables[h.res].PITR
+	case opBucketSSE:
+		st.Buckets[h.res].SSE = b.base.Buckets[h.res].SSE
+	case opVersioning:
+		st.Buckets[h.res].Versioning = b.base.Buckets[h.res].Versioning
+	case opLogging:
+		st.Buckets[h.res].Logging = b.base.Buckets[h.res].Logging
+	case opReplication:
+		bk, bb := &st.Buckets[h.res], &b.base.Buckets[h.res]
+		bk.Replication, bk.CrossRegion, bk.Versioning = bb.Replication, bb.CrossRegion, bb.Versioning
+	case opBPA:
+		bk, bb := &st.Buckets[h.res], &b.base.Buckets[h.res]
+		bk.BlockPublicAcls, bk.BlockPublicPolicy = bb.BlockPublicAcls, bb.BlockPublicPolicy
+		bk.IgnorePublicAcls, bk.RestrictPublicBuckets = bb.IgnorePublicAcls, bb.RestrictPublicBuckets
+	case opTLS:
+		st.Buckets[h.res].TLSOnly = b.base.Buckets[h.res].TLSOnly
+	case opAPIType, opCacheSize:
+		a, ba := &st.APIs[h.res], &b.base.APIs[h.res]
+		a.REST, a.CacheGB, a.CacheEncrypted = ba.REST, ba.CacheGB, ba.CacheEncrypted
+	}
+}
