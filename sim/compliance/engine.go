@@ -33,6 +33,8 @@ type Engine struct {
 	fixed tally
 	vary  []fastCheck
 	shape [5]int
+	// incr indexes vary by the resources each check reads (incr.go).
+	incr incrIndex
 	// unpackable: a severity or a check count packed sums cannot hold
 	// (fast.go); Eval then goes through the rules.
 	unpackable bool
@@ -78,6 +80,8 @@ type Result struct {
 
 	// memo caches Deprecated for lambda-function-settings-check (fast.go).
 	memo [16]runtimeMemo
+	// inc is the last variant's keys and statuses (incr.go).
+	inc *incrCache
 }
 
 // Suppression says who suppressed a finding and why.
@@ -202,19 +206,36 @@ func (e *Engine) bindState(st *infra.State) {
 	}
 }
 
-// NewResult returns a Result to pass to Eval.
-func (e *Engine) NewResult() *Result { return &Result{} }
+// NewResult returns a Result to pass to Eval. A Result serves one
+// goroutine; it keeps what Eval needs to answer the next variant from
+// the last one (incr.go), for any Engine and State.
+func (e *Engine) NewResult() *Result {
+	r := &Result{}
+	r.inc = e.newCache(r)
+	return r
+}
 
 // Eval evaluates every compiled check on a variant and writes out. st must
 // have the layout of the State given to Compile (a copy of it with genes
-// applied); nil means the template as written. It allocates nothing.
+// applied); nil means the template as written. It recomputes only the
+// checks whose inputs differ from the last State out was given (incr.go),
+// with results bit for bit those of a full evaluation. It allocates
+// nothing on a Result from e.NewResult.
 func (e *Engine) Eval(st *infra.State, out *Result) {
 	if !e.haveState {
 		st = nil
 	}
-	if !e.unpackable && (!e.haveState || st != nil && e.fits(st)) {
-		e.evalFast(st, out)
-		return
+	if !e.unpackable {
+		if !e.haveState {
+			// Every check reads the template: Compile summed them.
+			t := e.fixed
+			out.write(&t)
+			return
+		}
+		if st != nil && e.fits(st) {
+			e.evalIncr(st, out)
+			return
+		}
 	}
 	e.evalRules(st, out)
 }

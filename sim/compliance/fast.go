@@ -58,6 +58,9 @@ type fastCheck struct {
 	inc  [3]packed
 	eval evalFunc
 	subj *subject
+	// dep is the fields of its resource the check reads, as a mask of
+	// the change bits of incr.go.
+	dep uint32
 }
 
 // packed is a tally in two integers, so that Eval adds a check's share
@@ -229,7 +232,7 @@ func (e *Engine) compileFast(st *infra.State) {
 		if r.Severity < 0 || r.Severity >= packMaxSev || r.Severity != float64(uint64(r.Severity)) {
 			e.unpackable = true
 		}
-		f := fastCheck{code: code, idx: s.st, eval: r.eval, subj: s,
+		f := fastCheck{code: code, idx: s.st, eval: r.eval, subj: s, dep: depOf(fastCodeOf(r.ID)),
 			inc: packTally(uint64(r.Severity), c.required, c.inFindings)}
 		switch code {
 		case codeS3Public:
@@ -254,6 +257,7 @@ func (e *Engine) compileFast(st *infra.State) {
 	if len(e.vary) > packMaxChecks {
 		e.unpackable = true
 	}
+	e.buildIncr()
 }
 
 // fits reports whether st has the layout of the State given to Compile.
@@ -288,13 +292,20 @@ func (out *Result) runtimeInfo(runtime string) *runtimeMemo {
 	return m
 }
 
-// evalFast is Eval on a State of Compile's layout.
-func (e *Engine) evalFast(st *infra.State, out *Result) {
-	// The sums, packed in two registers, added to the fixed ones at the end.
-	var sum packed
+// update recomputes, on a State of Compile's layout, those of the
+// variable checks js whose dependency mask (deps[n] for js[n]; nil: all)
+// meets the change bits d (incr.go), records their statuses in stats (by
+// e.vary index) and moves sum by the change of each one's share. Each
+// case is the explain=false path of the rule it names. The packed sums
+// are integers with no carry between fields, so subtracting a share
+// added before is exact.
+func (e *Engine) update(js []int32, deps []uint32, d uint32, st *infra.State, out *Result, stats []status, sum *packed) {
 	deployed := e.deployed
-	for i := range e.vary {
-		c := &e.vary[i]
+	for n, j := range js {
+		if deps != nil && deps[n]&d == 0 {
+			continue
+		}
+		c := &e.vary[j]
 		var stat status
 		switch c.code {
 		case codeS3Logging:
@@ -407,13 +418,12 @@ func (e *Engine) evalFast(st *infra.State, out *Result) {
 		default:
 			stat, _ = c.eval(e, st, c.subj, false)
 		}
-		inc := &c.inc[stat]
-		sum.w += inc.w
-		sum.n += inc.n
+		if old := stats[j]; stat != old {
+			stats[j] = stat
+			sum.w += c.inc[stat].w - c.inc[old].w
+			sum.n += c.inc[stat].n - c.inc[old].n
+		}
 	}
-	t := e.fixed
-	t.unpack(sum)
-	out.write(&t)
 }
 
 // lambdaSettings is evalLambdaSettings without the role parameter and the
