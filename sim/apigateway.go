@@ -96,3 +96,11 @@ func apiLines(u *apiUsage, pool *apiPool, p *Prices, dst []Line) []Line {
 	apiItems(u, pool, p, &s)
 	return s.lines
 }
+
+// same reports whether u and o are equal field by field, floats bit for
+// bit (a field added to apiUsage must be compared here;
+// TestCostSameFields checks).
+func (u *apiUsage) same(o *apiUsage) bool {
+	return u.known == o.known && u.rest == o.rest && u.websocket == o.websocket &&
+		sameBits(u.requests, o.requests) && sameBits(u.cacheGB, o.cacheGB)
+}

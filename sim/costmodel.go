@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"math"
 	"sort"
 	"strings"
 
@@ -103,6 +104,8 @@ func isFreeType(typ string) bool {
 }
 
 // costScratch is an Evaluator's cost buffers, reused without allocating.
+// It also keeps the previous call's inputs and results, so that eval
+// recomputes only what a change touches (see eval).
 type costScratch struct {
 	lin []lambdaInput
 	fu  []lambdaUsage
@@ -120,10 +123,41 @@ type costScratch struct {
 	sink  lineSink
 	lines []Line
 	// spans[i] is slot i's lines: lines[spans[i][0]:spans[i][1]] (keep only).
-	spans   [][2]int
-	usd     []float64
+	spans [][2]int
+	usd   []float64
+	// unk[i] is slot i's count of usage-dependent lines.
+	unk     []int
 	total   float64
 	unknown int
+
+	// valid says the fields below hold the previous call: the inputs each
+	// usage was computed from (copies, so the caller's State may change or
+	// be another one), the pools, and which usages changed in this call.
+	valid bool
+	tst   []infra.Table
+	tprev []tableInput
+	bst   []infra.Bucket
+	bprev []bucketInput
+	qfifo []bool
+	qprev []queueInput
+	alarm []alarmKey
+	// share[i] is function i's invokedShare, which with its invocations
+	// is all the calls' inputs (tin, bin, qin) read of the call.
+	share []float64
+	// fch, tch, bch, ach, qch and alch say function, table, bucket, API,
+	// queue or alarm i's usage changed in this call.
+	fch, tch, bch, ach, qch, alch []bool
+	lp                            lambdaPool
+	tp                            tablePool
+	bp                            bucketPool
+	ap                            apiPool
+	qf, af                        float64
+}
+
+// alarmKey is what a template alarm's line items read of it.
+type alarmKey struct {
+	metrics int
+	highRes bool
 }
 
 // compileCost reads the workload of sc for the resources of base (the
@@ -281,23 +315,50 @@ func (m *costModel) newScratch() *costScratch {
 		lines: make([]Line, 0, m.maxLines),
 		spans: make([][2]int, len(m.slots)),
 		usd:   make([]float64, len(m.slots)),
+		unk:   make([]int, len(m.slots)),
+		tst:   make([]infra.Table, len(m.tables)),
+		tprev: make([]tableInput, len(m.tables)),
+		bst:   make([]infra.Bucket, len(m.buckets)),
+		bprev: make([]bucketInput, len(m.buckets)),
+		qfifo: make([]bool, len(m.queues)),
+		qprev: make([]queueInput, len(m.queues)),
+		fch:   make([]bool, len(m.fns)),
+		tch:   make([]bool, len(m.tables)),
+		bch:   make([]bool, len(m.buckets)),
+		ach:   make([]bool, len(m.apis)),
+		qch:   make([]bool, len(m.queues)),
+		share: make([]float64, len(m.fns)),
 	}
 }
 
 // eval prices the variant st with the performance pr into s, without
 // allocating.
+//
+// It is incremental and exact: each usage is recomputed only when the
+// inputs it is a function of differ, bit for bit, from the previous call's
+// (kept in s); each account-wide pool only when a usage of its kind
+// changed; each slot's sum only when its usage or a pool or free share it
+// reads changed. The slots' sums are then added in slot order from 0 as on
+// a full evaluation, so the total is bit-identical to one. With s.keep (the
+// report's line items) every slot is recomputed.
 func (m *costModel) eval(st *infra.State, pr *perf.Result, s *costScratch) {
 	p := m.p
+	full := s.keep || !s.valid
+	if len(s.alch) != len(st.Alarms) {
+		// Alarms come from the template: the count is fixed per plan, but
+		// size the cache from the state it is given.
+		s.alch = make([]bool, len(st.Alarms))
+		s.alarm = make([]alarmKey, len(st.Alarms))
+		full = true
+	}
 	var added float64
-	copy(s.tin, m.tables)
-	copy(s.bin, m.buckets)
-	copy(s.qin, m.queues)
+	anyF, callsCh := false, full
 	for i := range st.Functions {
 		f := &st.Functions[i]
 		w := &m.fns[i]
-		in := &s.lin[i]
-		*in = lambdaInput{
-			Known: w.known, Invocations: w.invocations * invokedShare(pr, i),
+		share := invokedShare(pr, i)
+		in := lambdaInput{
+			Known: w.known, Invocations: w.invocations * share,
 			MemoryMB: f.MemoryMB, Arch: f.Arch, EphemeralMB: f.EphemeralMB, TimeoutMS: f.TimeoutS * 1000,
 			LogGB: w.logGB, LogKnown: w.logKnown,
 			AlarmMetrics: float64(f.AlarmLevel),
@@ -310,9 +371,166 @@ func (m *costModel) eval(st *infra.State, pr *perf.Result, s *costScratch) {
 			in.DurationMS, in.InitMS = r.MeanDurationMS, r.InitMS
 			in.ColdStartRate, in.ProvisionedShare = r.ColdStartRate, r.ProvisionedShare
 		}
-		s.fu[i].of(in)
 		added += in.AlarmMetrics
+		if !sameBits(share, s.share[i]) || !sameBits(in.Invocations, s.lin[i].Invocations) {
+			s.share[i] = share
+			callsCh = true
+		}
+		s.fch[i] = full || !in.same(&s.lin[i])
+		if s.fch[i] {
+			s.lin[i] = in
+			s.fu[i].of(&s.lin[i])
+			anyF = true
+		}
 	}
+	// The calls' inputs are rebuilt when a function's invocations or
+	// invoked share changed; otherwise they are the previous call's.
+	if callsCh {
+		m.callInputs(pr, s)
+	}
+	anyT := false
+	for i := range st.Tables {
+		t := &st.Tables[i]
+		s.tch[i] = full || !sameTable(t, &s.tst[i]) || (callsCh && !s.tin[i].same(&s.tprev[i]))
+		if s.tch[i] {
+			s.tst[i], s.tprev[i] = *t, s.tin[i]
+			s.tu[i].of(&s.tst[i], &s.tprev[i])
+			anyT = true
+		}
+	}
+	anyB := false
+	for i := range st.Buckets {
+		b := &st.Buckets[i]
+		s.bch[i] = full || !sameBucket(b, &s.bst[i]) || (callsCh && !s.bin[i].same(&s.bprev[i]))
+		if s.bch[i] {
+			// The usage points at the copies, which stay as they are until
+			// the bucket's inputs change.
+			s.bst[i], s.bprev[i] = *b, s.bin[i]
+			s.bu[i].of(&s.bst[i], &s.bprev[i], p)
+			anyB = true
+		}
+	}
+	anyA := false
+	for i := range st.APIs {
+		u := apiUsageOf(&st.APIs[i], &m.apis[i])
+		s.ach[i] = full || !u.same(&s.au[i])
+		if s.ach[i] {
+			s.au[i] = u
+			anyA = true
+		}
+	}
+	for i := range st.Queues {
+		fifo := st.Queues[i].FIFO
+		s.qch[i] = full || fifo != s.qfifo[i] || (callsCh && !s.qin[i].same(&s.qprev[i]))
+		if s.qch[i] {
+			s.qfifo[i], s.qprev[i] = fifo, s.qin[i]
+		}
+	}
+	for i := range st.Alarms {
+		a := alarmKey{metrics: alarmMetrics(&st.Alarms[i]), highRes: st.Alarms[i].HighResolution}
+		s.alch[i] = full || a != s.alarm[i]
+		s.alarm[i] = a
+	}
+	// The pools: recomputed when a usage of their kind changed, and
+	// counted as changed when they differ bit for bit.
+	// A function's lines read its architecture's price and the shared
+	// shares; an API's its type's price and free share.
+	lpCh, lpX86Ch, lpARMCh, tpCh, bpCh, restCh, httpCh := full, full, full, full, full, full, full
+	if full || anyF {
+		lp := newLambdaPool(s.fu, p, m.freeTier, 0)
+		lpCh = full || !sameBits(lp.freeReq, s.lp.freeReq) || !sameBits(lp.freeGBs, s.lp.freeGBs) ||
+			!sameBits(lp.logShare, s.lp.logShare) || !sameBits(lp.logPrice, s.lp.logPrice)
+		lpX86Ch = full || !sameBits(lp.priceX86, s.lp.priceX86)
+		lpARMCh = full || !sameBits(lp.priceARM, s.lp.priceARM)
+		s.lp = lp
+	}
+	if full || anyT {
+		tp := newTablePool(s.tu, p, m.freeTier)
+		tpCh = full || !tp.same(&s.tp)
+		s.tp = tp
+	}
+	if full || anyB {
+		bp := newBucketPool(s.bu, p, m.freeTier)
+		bpCh = full || !bp.same(&s.bp)
+		s.bp = bp
+	}
+	if full || anyA {
+		ap := newAPIPool(s.au, p, m.freeTier)
+		restCh = full || !sameBits(ap.restPrice, s.ap.restPrice) || !sameBits(ap.freeREST, s.ap.freeREST)
+		httpCh = full || !sameBits(ap.httpPrice, s.ap.httpPrice) || !sameBits(ap.freeHTTP, s.ap.freeHTTP)
+		s.ap = ap
+	}
+	qf := queueFree(s.qprev, p, m.freeTier)
+	qfCh := full || !sameBits(qf, s.qf)
+	af := alarmFree(st.Alarms, added, p, m.freeTier)
+	afCh := full || !sameBits(af, s.af)
+	s.qf, s.af = qf, af
+
+	// The sink keeps the lines only for the report (s.keep): the search
+	// reads the sums, which add up in the same order either way.
+	sk := &s.sink
+	sk.keep, sk.lines = s.keep, s.lines[:0]
+	s.total, s.unknown = 0, 0
+	for k := range m.slots {
+		sl := &m.slots[k]
+		var dirty bool
+		switch sl.kind {
+		case kindFunction:
+			u := &s.fu[sl.idx]
+			priceCh := lpX86Ch
+			if u.arch == infra.ARM64 {
+				priceCh = lpARMCh
+			}
+			dirty = s.fch[sl.idx] || lpCh || priceCh || (afCh && u.alarmMetrics > 0)
+		case kindAPI:
+			dirty = s.ach[sl.idx] || (s.au[sl.idx].rest && restCh) || (!s.au[sl.idx].rest && httpCh)
+		case kindTable:
+			dirty = s.tch[sl.idx] || tpCh
+		case kindBucket:
+			dirty = s.bch[sl.idx] || bpCh
+		case kindQueue:
+			dirty = s.qch[sl.idx] || qfCh
+		case kindAlarm:
+			dirty = s.alch[sl.idx] || afCh
+		case kindKey:
+			dirty = full
+		}
+		start := len(sk.lines)
+		if dirty {
+			sk.usd, sk.unknown = 0, 0
+			switch sl.kind {
+			case kindFunction:
+				lambdaItems(&s.fu[sl.idx], &s.lp, p, af, sk)
+			case kindAPI:
+				apiItems(&s.au[sl.idx], &s.ap, p, sk)
+			case kindTable:
+				tableItems(&s.tu[sl.idx], &s.tp, p, sk)
+			case kindBucket:
+				bucketItems(&s.bu[sl.idx], &s.bp, p, sk)
+			case kindQueue:
+				queueItems(&st.Queues[sl.idx], &s.qprev[sl.idx], qf, p, sk)
+			case kindAlarm:
+				alarmItems(&st.Alarms[sl.idx], af, p, sk)
+			case kindKey:
+				keyItems(p, sk)
+			}
+			s.usd[k], s.unk[k] = sk.usd, sk.unknown
+		}
+		s.spans[k] = [2]int{start, len(sk.lines)}
+		s.total += s.usd[k]
+		s.unknown += s.unk[k]
+	}
+	s.lines = sk.lines
+	s.valid = true
+}
+
+// callInputs sets s.tin, s.bin and s.qin: the tables', buckets' and queues'
+// inputs with the functions' calls, at the invocations in s.lin and the
+// invoked shares in pr.
+func (m *costModel) callInputs(pr *perf.Result, s *costScratch) {
+	copy(s.tin, m.tables)
+	copy(s.bin, m.buckets)
+	copy(s.qin, m.queues)
 	for k := range m.calls {
 		c := &m.calls[k]
 		inv := s.lin[c.fn].Invocations // after the cache
@@ -339,53 +557,11 @@ func (m *costModel) eval(st *infra.State, pr *perf.Result, s *costScratch) {
 			s.qin[c.queue].Messages += inv * c.sends
 		}
 	}
-	for i := range st.Tables {
-		s.tu[i].of(&st.Tables[i], &s.tin[i])
-	}
-	for i := range st.Buckets {
-		s.bu[i].of(&st.Buckets[i], &s.bin[i], p)
-	}
-	for i := range st.APIs {
-		s.au[i] = apiUsageOf(&st.APIs[i], &m.apis[i])
-	}
-	lp := newLambdaPool(s.fu, p, m.freeTier, 0)
-	tp := newTablePool(s.tu, p, m.freeTier)
-	bp := newBucketPool(s.bu, p, m.freeTier)
-	ap := newAPIPool(s.au, p, m.freeTier)
-	qf := queueFree(s.qin, p, m.freeTier)
-	af := alarmFree(st.Alarms, added, p, m.freeTier)
-
-	// The sink keeps the lines only for the report (s.keep): the search
-	// reads the sums, which add up in the same order either way.
-	sk := &s.sink
-	sk.keep, sk.lines, sk.unknown = s.keep, s.lines[:0], 0
-	s.total = 0
-	for k := range m.slots {
-		sl := &m.slots[k]
-		start := len(sk.lines)
-		sk.usd = 0
-		switch sl.kind {
-		case kindFunction:
-			lambdaItems(&s.fu[sl.idx], &lp, p, af, sk)
-		case kindAPI:
-			apiItems(&s.au[sl.idx], &ap, p, sk)
-		case kindTable:
-			tableItems(&s.tu[sl.idx], &tp, p, sk)
-		case kindBucket:
-			bucketItems(&s.bu[sl.idx], &bp, p, sk)
-		case kindQueue:
-			queueItems(&st.Queues[sl.idx], &s.qin[sl.idx], qf, p, sk)
-		case kindAlarm:
-			alarmItems(&st.Alarms[sl.idx], af, p, sk)
-		case kindKey:
-			keyItems(p, sk)
-		}
-		s.spans[k] = [2]int{start, len(sk.lines)}
-		s.usd[k] = sk.usd
-		s.total += sk.usd
-	}
-	s.lines, s.unknown = sk.lines, sk.unknown
 }
+
+// sameBits reports whether a and b are the same float64, bit for bit (so
+// 0 and -0 differ, and a NaN equals itself).
+func sameBits(a, b float64) bool { return math.Float64bits(a) == math.Float64bits(b) }
 
 // report turns the last eval of st into a Cost (allocates).
 func (m *costModel) report(st *infra.State, s *costScratch) Cost {

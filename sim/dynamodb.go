@@ -242,3 +242,32 @@ func tableLines(u *tableUsage, pool *tablePool, p *Prices, dst []Line) []Line {
 	tableItems(u, pool, p, &s)
 	return s.lines
 }
+
+// same reports whether in and o are equal field by field, floats bit for
+// bit (a field added to tableInput must be compared here;
+// TestCostSameFields checks).
+func (in *tableInput) same(o *tableInput) bool {
+	return sameBits(in.Reads, o.Reads) && sameBits(in.Writes, o.Writes) && in.CallsKnown == o.CallsKnown &&
+		sameBits(in.ItemKB, o.ItemKB) && in.Consistent == o.Consistent &&
+		sameBits(in.StorageGB, o.StorageGB) && in.StorageKnown == o.StorageKnown &&
+		sameBits(in.ReadRPS[0], o.ReadRPS[0]) && sameBits(in.ReadRPS[1], o.ReadRPS[1]) &&
+		sameBits(in.WriteRPS[0], o.WriteRPS[0]) && sameBits(in.WriteRPS[1], o.WriteRPS[1]) &&
+		sameBits(in.peakWeight, o.peakWeight) && sameBits(in.weight, o.weight)
+}
+
+// sameTable reports whether a and b agree, floats bit for bit, on every
+// field tableUsage.of reads (a field it starts reading must be compared
+// here; TestCostSameFields checks).
+func sameTable(a, b *infra.Table) bool {
+	return a.Provisioned == b.Provisioned && sameBits(a.RCU, b.RCU) && sameBits(a.WCU, b.WCU) &&
+		sameBits(a.AutoScaleTarget, b.AutoScaleTarget) &&
+		sameBits(a.AutoScaleMinRCU, b.AutoScaleMinRCU) && sameBits(a.AutoScaleMaxRCU, b.AutoScaleMaxRCU) &&
+		sameBits(a.AutoScaleMinWCU, b.AutoScaleMinWCU) && sameBits(a.AutoScaleMaxWCU, b.AutoScaleMaxWCU) &&
+		a.SSE == b.SSE && a.CustomerKeyInTemplate == b.CustomerKeyInTemplate && a.PITR == b.PITR &&
+		a.Replicas == b.Replicas && a.Stream == b.Stream
+}
+
+// same reports whether pool and o are equal bit for bit.
+func (pool *tablePool) same(o *tablePool) bool {
+	return sameBits(pool.freeStorage, o.freeStorage) && sameBits(pool.freeRCU, o.freeRCU) && sameBits(pool.freeWCU, o.freeWCU)
+}

@@ -226,3 +226,14 @@ func clamp01(x float64) float64 {
 	}
 	return x
 }
+
+// same reports whether in and o are equal field by field, floats bit for
+// bit: the usage is a function of these fields alone (a field added to
+// lambdaInput must be compared here; TestCostSameFields checks).
+func (in *lambdaInput) same(o *lambdaInput) bool {
+	return in.Known == o.Known && sameBits(in.Invocations, o.Invocations) && sameBits(in.MemoryMB, o.MemoryMB) &&
+		in.Arch == o.Arch && in.Provisioned == o.Provisioned && sameBits(in.EphemeralMB, o.EphemeralMB) &&
+		sameBits(in.DurationMS, o.DurationMS) && sameBits(in.TimeoutMS, o.TimeoutMS) && sameBits(in.InitMS, o.InitMS) &&
+		sameBits(in.ColdStartRate, o.ColdStartRate) && sameBits(in.ProvisionedShare, o.ProvisionedShare) &&
+		sameBits(in.LogGB, o.LogGB) && in.LogKnown == o.LogKnown && sameBits(in.AlarmMetrics, o.AlarmMetrics)
+}

@@ -185,3 +185,27 @@ func bucketLines(u *bucketUsage, pool *bucketPool, p *Prices, dst []Line) []Line
 	bucketItems(u, pool, p, &s)
 	return s.lines
 }
+
+// same reports whether in and o are equal field by field, floats bit for
+// bit (a field added to bucketInput must be compared here;
+// TestCostSameFields checks).
+func (in *bucketInput) same(o *bucketInput) bool {
+	return sameBits(in.Gets, o.Gets) && sameBits(in.Puts, o.Puts) && in.CallsKnown == o.CallsKnown &&
+		sameBits(in.StorageGB, o.StorageGB) && in.StorageKnown == o.StorageKnown && sameBits(in.ObjectKB, o.ObjectKB) &&
+		sameBits(in.OverwriteRate, o.OverwriteRate) && in.OverwriteKnown == o.OverwriteKnown &&
+		sameBits(in.AccessLogGB, o.AccessLogGB) && in.AccessLogKnown == o.AccessLogKnown
+}
+
+// sameBucket reports whether a and b agree on every field bucketUsage.of
+// and bucketItems read (a field they start reading must be compared here;
+// TestCostSameFields checks).
+func sameBucket(a, b *infra.Bucket) bool {
+	return a.SSE == b.SSE && a.Versioning == b.Versioning && a.Logging == b.Logging &&
+		a.Replication == b.Replication && a.CrossRegion == b.CrossRegion
+}
+
+// same reports whether pool and o are equal bit for bit.
+func (pool *bucketPool) same(o *bucketPool) bool {
+	return sameBits(pool.storagePrice, o.storagePrice) && sameBits(pool.freeStorage, o.freeStorage) &&
+		sameBits(pool.freeGet, o.freeGet) && sameBits(pool.freePut, o.freePut) && sameBits(pool.freeKMS, o.freeKMS)
+}

@@ -59,3 +59,10 @@ func queueLines(q *infra.Queue, in *queueInput, free float64, p *Prices, dst []L
 	queueItems(q, in, free, p, &s)
 	return s.lines
 }
+
+// same reports whether in and o are equal field by field, floats bit for
+// bit (a field added to queueInput must be compared here;
+// TestCostSameFields checks).
+func (in *queueInput) same(o *queueInput) bool {
+	return sameBits(in.Messages, o.Messages) && in.Known == o.Known && sameBits(in.MessageKB, o.MessageKB)
+}
