@@ -110,8 +110,8 @@ func (m *Model) poolBlocking(load [2]float64, pool int) [2]float64 {
 func (fm *fnModel) prepare(f *infra.Function, st *infra.State, apiHit []float64) {
 	ev := &fm.ev
 	ev.durMS = fm.durationMS(f.MemoryMB, f.Arch, st.Buckets)
-	if fm.row < 0 || fm.rowRuntime != f.Runtime {
-		fm.row, fm.rowRuntime = runtimeRow(f.Runtime, f.Image), f.Runtime
+	if fm.row < 0 || fm.rowRuntime != f.Runtime || fm.rowImage != f.Image {
+		fm.row, fm.rowRuntime, fm.rowImage = runtimeRow(f.Runtime, f.Image), f.Runtime, f.Image
 	}
 	ev.overMS, ev.cacheHit = 0, 0
 	if f.API >= 0 && f.API < len(st.APIs) && !fm.async {

@@ -310,3 +310,31 @@ func BenchmarkEvalSeedNeighbours(b *testing.B) {
 		}
 	}
 }
+
+// TestRuntimeRowFollowsImage: a warm model given the same function as a
+// container image (same Runtime string) answers as a fresh model does: its
+// cached INIT row follows the package type too.
+func TestRuntimeRowFollowsImage(t *testing.T) {
+	base, sc, _ := seedVariants(t, 1, 0)
+	warm, err := Compile(base, sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := warm.NewResult()
+	warm.Eval(base, out)
+	img := &infra.State{}
+	img.CopyFrom(base)
+	for i := range img.Functions {
+		img.Functions[i].Image = true
+	}
+	warm.Eval(img, out)
+	fresh, err := Compile(base, sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := fresh.NewResult()
+	fresh.Eval(img, want)
+	if !reflect.DeepEqual(out, want) {
+		t.Errorf("warm model on image functions:\n got %+v\nwant %+v", out.App, want.App)
+	}
+}

@@ -148,6 +148,7 @@ type fnModel struct {
 	calls     []call
 
 	rowRuntime string // runtime the cached row is for
+	rowImage   bool   // and package type (an image has no runtime row)
 	row        int
 
 	ev fnEval // the last Eval's intermediate values (MonteCarlo reads them)
