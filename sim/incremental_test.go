@@ -130,3 +130,30 @@ func sameValue(a, b reflect.Value) bool {
 		return reflect.DeepEqual(a.Interface(), b.Interface())
 	}
 }
+
+// TestEvaluatorOtherLength: a genome of another length than the space's
+// (Evaluate applies its first len(space) genes, as a fresh evaluator does)
+// leaves the evaluator answering the next genomes as a fresh one would:
+// the state it built is not the previous genome's.
+func TestEvaluatorOtherLength(t *testing.T) {
+	p := seedPlan(t)
+	sp := p.Space()
+	a := sp.Current()
+	b := sp.Current()
+	rng := rand.New(rand.NewSource(7))
+	for i := range b {
+		b[i] = rng.Intn(len(sp.Genes[i].Values))
+	}
+	long := append(append(genome.Genome(nil), b...), 0)
+	for k, seq := range [][]genome.Genome{{a, long, a}, {a, long, b}, {long, a, long, b}} {
+		e := p.NewEvaluator()
+		var got, want Metrics
+		for j, g := range seq {
+			e.Evaluate(g, &got)
+			p.NewEvaluator().Evaluate(g, &want)
+			if !sameMetrics(&got, &want) {
+				t.Fatalf("sequence %d step %d (length %d):\n got %+v\nwant %+v", k, j, len(g), got, want)
+			}
+		}
+	}
+}

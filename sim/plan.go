@@ -175,9 +175,14 @@ func (p *Plan) NewEvaluator() *Evaluator {
 // plan's Space (one value index per gene, in range). It does not allocate.
 func (e *Evaluator) Evaluate(g genome.Genome, m *Metrics) {
 	p := e.p
-	if e.havePrev && len(g) == len(e.prev) {
+	switch {
+	case len(g) != len(e.prev):
+		// Not a genome of the space: st no longer holds prev.
+		p.binder.Apply(e.st, g)
+		e.havePrev = false
+	case e.havePrev:
 		p.binder.ApplyFrom(e.st, e.prev, g)
-	} else {
+	default:
 		p.binder.Apply(e.st, g)
 	}
 	if len(g) == len(e.prev) {
