@@ -239,24 +239,10 @@ func checkCostIncremental(t *testing.T, name string, p *Plan, n int, seed uint64
 func TestCostIncremental(t *testing.T) {
 	for _, name := range scenarios.Names() {
 		for _, free := range []bool{false, true} {
-			sc, err := scenarios.Load(name)
-			if err != nil {
-				t.Fatal(err)
-			}
-			sc.Pin = nil
-			sc.Pricing.FreeTier = free
-			tpl, err := scenarios.ReadTemplate(sc)
-			if err != nil {
-				t.Fatal(err)
-			}
-			sp, err := genome.Derive(tpl, sc)
-			if err != nil {
-				t.Fatal(err)
-			}
-			p, err := Compile(sp, sc)
-			if err != nil {
-				t.Fatal(err)
-			}
+			p := scenarioPlan(t, name, func(sc *scenarios.Scenario) {
+				sc.Pin = nil
+				sc.Pricing.FreeTier = free
+			})
 			n := 600
 			if name == "seed-demo" {
 				n = 3000

@@ -2,59 +2,13 @@ package sim
 
 import (
 	"math"
-	"math/rand"
+	"math/rand/v2"
 	"reflect"
 	"testing"
 
 	"github.com/evoarch/evoarch/genome"
 	"github.com/evoarch/evoarch/scenarios"
 )
-
-// walk returns a sequence of genomes of sp the way a search meets them:
-// mostly one- and two-gene moves of a base that now and then moves to one
-// of them, with random jumps, repeats and returns to earlier genomes.
-func walk(sp *genome.Space, n int, rng *rand.Rand) []genome.Genome {
-	random := func() genome.Genome {
-		g := sp.Current()
-		for i := range sp.Genes {
-			if !sp.Genes[i].Pinned {
-				g[i] = rng.Intn(len(sp.Genes[i].Values))
-			}
-		}
-		return g
-	}
-	move := func(g genome.Genome) {
-		i := rng.Intn(len(g))
-		if !sp.Genes[i].Pinned {
-			g[i] = rng.Intn(len(sp.Genes[i].Values))
-		}
-	}
-	base := sp.Current()
-	var seq []genome.Genome
-	for len(seq) < n {
-		var g genome.Genome
-		switch r := rng.Intn(100); {
-		case r < 3:
-			g = random()
-			base = g
-		case r < 5 && len(seq) > 0:
-			g = append(genome.Genome(nil), seq[len(seq)-1]...) // a repeat
-		case r < 8 && len(seq) > 0:
-			g = append(genome.Genome(nil), seq[rng.Intn(len(seq))]...) // back to an earlier one
-		default:
-			g = append(genome.Genome(nil), base...)
-			move(g)
-			if r%3 == 0 {
-				move(g)
-			}
-			if r%7 == 0 {
-				base = g
-			}
-		}
-		seq = append(seq, g)
-	}
-	return seq
-}
 
 // TestEvaluatorIncremental: one evaluator fed a search-like sequence of
 // genomes (its models answering from their previous calls where they can)
@@ -68,26 +22,10 @@ func TestEvaluatorIncremental(t *testing.T) {
 	}
 	for _, name := range names {
 		t.Run(name, func(t *testing.T) {
-			sc, err := scenarios.Load(name)
-			if err != nil {
-				t.Fatal(err)
-			}
-			sc.Pin = nil
-			tpl, err := scenarios.ReadTemplate(sc)
-			if err != nil {
-				t.Fatal(err)
-			}
-			sp, err := genome.Derive(tpl, sc)
-			if err != nil {
-				t.Fatal(err)
-			}
-			p, err := Compile(sp, sc)
-			if err != nil {
-				t.Fatal(err)
-			}
+			p := scenarioPlan(t, name, func(sc *scenarios.Scenario) { sc.Pin = nil })
 			e := p.NewEvaluator()
 			var got, want Metrics
-			for k, g := range walk(sp, steps, rand.New(rand.NewSource(int64(len(name))))) {
+			for k, g := range costWalk(p.Space(), steps, rand.New(rand.NewPCG(uint64(len(name)), 1))) {
 				e.Evaluate(g, &got)
 				p.NewEvaluator().Evaluate(g, &want)
 				if !sameMetrics(&got, &want) {
@@ -140,9 +78,9 @@ func TestEvaluatorOtherLength(t *testing.T) {
 	sp := p.Space()
 	a := sp.Current()
 	b := sp.Current()
-	rng := rand.New(rand.NewSource(7))
+	rng := rand.New(rand.NewPCG(7, 1))
 	for i := range b {
-		b[i] = rng.Intn(len(sp.Genes[i].Values))
+		b[i] = rng.IntN(len(sp.Genes[i].Values))
 	}
 	long := append(append(genome.Genome(nil), b...), 0)
 	for k, seq := range [][]genome.Genome{{a, long, a}, {a, long, b}, {long, a, long, b}} {

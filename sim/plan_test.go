@@ -18,9 +18,19 @@ import (
 // seedPlan compiles the built-in seed-demo scenario.
 func seedPlan(t testing.TB) *Plan {
 	t.Helper()
-	sc, err := scenarios.Load("seed-demo")
+	return scenarioPlan(t, "seed-demo", nil)
+}
+
+// scenarioPlan compiles the built-in scenario name, changed first by edit
+// when edit is not nil.
+func scenarioPlan(t testing.TB, name string, edit func(*scenarios.Scenario)) *Plan {
+	t.Helper()
+	sc, err := scenarios.Load(name)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if edit != nil {
+		edit(sc)
 	}
 	tpl, err := scenarios.ReadTemplate(sc)
 	if err != nil {
