@@ -107,9 +107,26 @@ func (m *Model) poolBlocking(load [2]float64, pool int) [2]float64 {
 // prepare sets the inputs of function f's evaluation that take no more
 // than arithmetic: its warm duration, API overhead and cache, timeout,
 // reserved and provisioned concurrency, and its runtime's INIT row.
+//
+// What it computes depends only on the fields prepIn holds: when those are
+// bit for bit the previous call's (fm.in), fm.ev already holds its results
+// (prepare wrote them, or stage1 copied them from an entry whose key holds
+// them) and it returns at once.
 func (fm *fnModel) prepare(f *infra.Function, st *infra.State, apiHit []float64) {
+	in := prepIn{
+		memMB: fbits(f.MemoryMB), timeoutS: fbits(f.TimeoutS), kms: fbits(kmsMS(fm.calls, st.Buckets)),
+		arch: f.Arch, reserved: f.Reserved, prov: f.Provisioned, api: f.API,
+		runtime: f.Runtime, image: f.Image, valid: true,
+	}
+	if f.API >= 0 && f.API < len(st.APIs) {
+		in.rest, in.cacheGB = st.APIs[f.API].REST, fbits(st.APIs[f.API].CacheGB)
+	}
+	if in == fm.in {
+		return
+	}
+	fm.in = in
 	ev := &fm.ev
-	ev.durMS = fm.durationMS(f.MemoryMB, f.Arch, st.Buckets)
+	ev.durMS = fm.durationMS(f.MemoryMB, f.Arch, math.Float64frombits(in.kms))
 	if fm.row < 0 || fm.rowRuntime != f.Runtime || fm.rowImage != f.Image {
 		fm.row, fm.rowRuntime, fm.rowImage = runtimeRow(f.Runtime, f.Image), f.Runtime, f.Image
 	}
@@ -178,9 +195,13 @@ func (m *Model) stage1(fm *fnModel, f *infra.Function) {
 	}
 	id, h, ok := fm.memo.findFrom(k, fm.cur)
 	if ok {
-		e := fm.ents.at(id)
-		*ev = e.ev
-		fm.cur = id
+		// The entry of the previous call left ev as its ev (but throttle,
+		// which stage2 sets), and prepare wrote the key's fields again
+		// with the same values: nothing to copy.
+		if id != fm.cur {
+			*ev = fm.ents.at(id).ev
+			fm.cur = id
+		}
 		return
 	}
 	fm.evalStage1(f, m.tables)
@@ -273,7 +294,11 @@ func (m *Model) appPercentiles() (p50, p95, p99 float64) {
 		}
 	}
 	prune(m.mixComps)
-	p50, p95, p99 = percentiles(m.mixComps)
+	if memo {
+		p50, p95, p99 = m.mixPercentiles()
+	} else {
+		p50, p95, p99 = percentiles(m.mixComps)
+	}
 	if memo {
 		id, reset := m.app.add(m.appKey, h)
 		if reset {
@@ -282,6 +307,43 @@ func (m *Model) appPercentiles() (p50, p95, p99 float64) {
 		m.appLast = id
 		m.appVals = append(m.appVals, [3]float64{p50, p95, p99})
 	}
+	return p50, p95, p99
+}
+
+// mixWords is the number of key words per component in the mixture
+// memo (Model.mixKey): w, shift, mu, sigma and capMS.
+const mixWords = 5
+
+// mixPercentiles returns percentiles(m.mixComps), kept in the mixture memo
+// under the components' parameters: w, shift, mu, sigma and capMS by
+// their bits, all 0 for a component without weight (which percentiles
+// skips; a weighted one has w's bits nonzero). The rest of a component
+// (lo, hi, atX, atP, q) is finishWith's function of shift, mu, sigma and
+// capMS, so a hit returns what percentiles would compute. Distinct
+// function entries often give the same components (a setting the latency
+// does not depend on, or one a one-gene move changed and the next moved
+// back), which the application memo, keyed by entry, tells apart.
+func (m *Model) mixPercentiles() (p50, p95, p99 float64) {
+	k := m.mixKey
+	for i := range m.mixComps {
+		c := &m.mixComps[i]
+		w := k[i*mixWords : (i+1)*mixWords]
+		if c.w > 0 {
+			w[0], w[1], w[2], w[3], w[4] = fbits(c.w), fbits(c.shift), fbits(c.mu), fbits(c.sigma), fbits(c.capMS)
+		} else {
+			w[0], w[1], w[2], w[3], w[4] = 0, 0, 0, 0, 0
+		}
+	}
+	id, h, ok := m.mixMemo.find(k)
+	if ok {
+		v := &m.mixVals[id]
+		return v[0], v[1], v[2]
+	}
+	p50, p95, p99 = percentiles(m.mixComps)
+	if _, reset := m.mixMemo.add(k, h); reset {
+		m.mixVals = m.mixVals[:0]
+	}
+	m.mixVals = append(m.mixVals, [3]float64{p50, p95, p99})
 	return p50, p95, p99
 }
 

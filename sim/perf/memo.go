@@ -22,6 +22,10 @@ type memo struct {
 	keys   []uint64 // n x keyLen words, entry id i at [i*keyLen, (i+1)*keyLen)
 	slots  []int32  // id+1 per slot, 0 = empty; len a power of two
 	n      int
+	// whole makes the first growth past the initial room allocate for
+	// limit entries at once (keys and slots): for long keys, whose
+	// doubling copies and rehashes would cost more than the look-ups save.
+	whole bool
 }
 
 // newMemo returns an index for keys of keyLen words holding at most limit
@@ -105,6 +109,12 @@ func (t *memo) add(key []uint64, h uint64) (id int, reset bool) {
 	if t.n >= t.limit {
 		t.clear()
 		reset = true
+	}
+	if t.whole && t.n == cap(t.keys)/max(t.keyLen, 1) && t.n < t.limit {
+		t.keys = append(make([]uint64, 0, t.limit*t.keyLen), t.keys...)
+		for len(t.slots) < 2*t.limit {
+			t.grow()
+		}
 	}
 	if 2*(t.n+1) > len(t.slots) {
 		t.grow()

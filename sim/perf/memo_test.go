@@ -145,6 +145,7 @@ func TestMemoReset(t *testing.T) {
 		on.fns[i].memo.limit = 8
 	}
 	on.app.limit = 5
+	on.mixMemo.limit = 3
 	off, err := Compile(base, sc)
 	if err != nil {
 		t.Fatal(err)
@@ -168,10 +169,25 @@ func TestMemoReset(t *testing.T) {
 	if on.app.n > 5 || len(on.appVals) != on.app.n {
 		t.Errorf("app: %d entries, %d values, limit 5", on.app.n, len(on.appVals))
 	}
+	if on.mixMemo.n > 3 || len(on.mixVals) != on.mixMemo.n {
+		t.Errorf("mixtures: %d entries, %d values, limit 3", on.mixMemo.n, len(on.mixVals))
+	}
 }
 
+// TestMemoIndex adds keys up to the limit and past it, growing by
+// doubling and, whole, all at once.
 func TestMemoIndex(t *testing.T) {
-	mt := newMemo(2, 1, 100)
+	for _, whole := range []bool{false, true} {
+		mt := newMemo(2, 1, 100)
+		mt.whole = whole
+		memoIndex(t, &mt)
+		if whole && (cap(mt.keys) != 200 || len(mt.slots) != 256) {
+			t.Errorf("whole: room for %d keys, %d slots, want 100 and 256", cap(mt.keys)/2, len(mt.slots))
+		}
+	}
+}
+
+func memoIndex(t *testing.T, mt *memo) {
 	for i := range 100 {
 		k := []uint64{uint64(i), uint64(i * i)}
 		if _, _, ok := mt.find(k); ok {

@@ -156,7 +156,9 @@ func mixAt(cs []comp, x float64) (f, d, dd, atom float64) {
 
 // quantile returns the p quantile (0 < p < 1) of the mixture of cs (each
 // finished), in ms: the smallest x with F(x) >= p, to about 1e-8 relative
-// (the search stops once a step is below 1e-4 in ln x, whose error left is
+// and within 5e-8 on every corpus mixture TestQuantileCorpusWide draws
+// (20,299 of 20,304 percentiles within 1e-8, the rest p99s within 3.4e-8;
+// the search stops once a step is below 1e-4 in ln x, whose error left is
 // of the order of its cube for Halley, its square for Newton, or F is
 // within 1e-10 of p), exactly at a point mass (a timeout, a cache hit)
 // when the quantile falls on one. 0 when the mixture has no weight.

@@ -34,8 +34,9 @@ const (
 // safe for concurrent use: give each goroutine its own (Compile is cheap).
 //
 // A Model keeps what Eval computed for each function configuration and
-// each combination of them (see Eval), up to memoBudget function entries
-// and appMemoLimit combinations; inserting grows those tables, the only
+// each combination of them (see Eval), up to memoBudget function entries,
+// appMemoLimit combinations and mixMemoLimit application mixtures (by
+// their components: mixPercentiles); inserting grows those tables, the only
 // allocation Eval makes, and a full table starts again empty. Results are
 // the same with and without the tables (a hit requires bit-identical inputs).
 type Model struct {
@@ -83,6 +84,11 @@ type Model struct {
 	// components each, reweighted by traffic (scratch).
 	mix      []int
 	mixComps []comp
+	// mixMemo maps the mixture's components (mixKey, scratch) to its
+	// p50, p95 and p99 (mixVals, by id): see mixPercentiles.
+	mixMemo memo
+	mixKey  []uint64
+	mixVals [][3]float64
 }
 
 // Memo sizes. memoBudget function entries (about 1 KB each) are shared out
@@ -95,7 +101,10 @@ const (
 	appMemoLimit = 1 << 15
 	// poolMemoLimit: pool loads and their blocking, 3 words and 16 bytes.
 	poolMemoLimit = 1 << 14
-	memoHint      = 64
+	// mixMemoLimit: mixtures, mixWords words per component (60 for
+	// seed-demo's two functions: 480 bytes) and 24 bytes each.
+	mixMemoLimit = 1 << 13
+	memoHint     = 64
 )
 
 // fnKeyFixed is the number of key words before the table calls' throttle
@@ -171,6 +180,20 @@ type fnModel struct {
 	key  []uint64
 	ents chunked[fnEntry]
 	cur  int
+	// in is what the last prepare read (zero before any: valid false).
+	in prepIn
+}
+
+// prepIn is what fnModel.prepare reads of a variant, floats by their bits:
+// the function's settings, its API's type and cache, and the KMS time of
+// its S3 calls (kmsMS). valid is false in the zero value, which matches
+// no call's.
+type prepIn struct {
+	memMB, timeoutS, kms, cacheGB uint64
+	arch                          infra.Arch
+	reserved, prov, api           int
+	runtime                       string
+	image, rest, valid            bool
 }
 
 // call is one invocation's requests to one table or bucket.
@@ -311,6 +334,10 @@ func Compile(st *infra.State, sc *scenarios.Scenario) (*Model, error) {
 	m.appKey = make([]uint64, len(m.mix)+2)
 	m.app = newMemo(len(m.appKey), memoHint, appMemoLimit)
 	m.appLast = -1
+	m.mixKey = make([]uint64, mixWords*len(m.mixComps))
+	m.mixMemo = newMemo(len(m.mixKey), memoHint, mixMemoLimit)
+	m.mixMemo.whole = true
+	m.mixVals = make([][3]float64, 0, memoHint)
 	m.appVals = make([][3]float64, 0, memoHint)
 	m.lastPool = -1
 	m.pool = newMemo(len(m.poolKey), memoHint, poolMemoLimit)
@@ -504,12 +531,13 @@ func vcpus(memMB, threads float64) float64 {
 // (decisions.md "Lambda CPU"), the rest is fixed; arm64 divides the whole
 // duration by arm64_speed (scenarios.FunctionLoad.Arm64SpeedOr: "duration
 // on arm64 = duration on x86_64 / factor"); a change of S3 encryption adds
-// or removes KMS time.
-func (fm *fnModel) durationMS(memMB float64, arch infra.Arch, buckets []infra.Bucket) float64 {
+// or removes KMS time: kms is the calls' KMS time under the variant's
+// buckets (kmsMS), ms.
+func (fm *fnModel) durationMS(memMB float64, arch infra.Arch, kms float64) float64 {
 	cpuRatio := vcpus(fm.refMemMB, fm.threads) / vcpus(max(memMB, 1), fm.threads)
 	d := fm.durRefMS*(1-fm.cpu) + fm.durRefMS*fm.cpu*cpuRatio
 	d *= fm.archFactor(fm.refArch) / fm.archFactor(arch)
-	d += kmsMS(fm.calls, buckets) - fm.baseKMSMS
+	d += kms - fm.baseKMSMS
 	return max(d, 1)
 }
 
