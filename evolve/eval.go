@@ -3,7 +3,6 @@ package evolve
 import (
 	"context"
 	"math"
-	"slices"
 	"sync"
 
 	"github.com/evoarch/evoarch/genome"
@@ -134,6 +133,7 @@ type evaluator struct {
 	mgs   []genome.Genome
 	mbase genome.Genome
 	moves []move
+	undo  int // the base's value of the gene doMove changed
 	// evalOne's batch of one
 	one     [1]genome.Genome
 	oneOut  [1]sim.Metrics
@@ -141,10 +141,14 @@ type evaluator struct {
 	miss    []int
 	missIdx *memo
 	tmp     []sim.Metrics
+	// direct: the current batch's misses are evaluated into their cache
+	// entries (evalKeyed).
+	direct bool
 }
 
-// maxCache bounds the memo cache (entries); beyond it new results are not kept.
-const maxCache = 4_000_000
+// maxCache bounds the memo cache (entries); beyond it new results are not
+// kept. A variable only so a test can lower it.
+var maxCache = 4_000_000
 
 // analysisReserve is room the cache reserves beyond the budget for the
 // analysis' evaluations, and maxReserve the most entries it reserves up
@@ -260,48 +264,76 @@ func (ev *evaluator) evalKeyed(gs []genome.Genome, out []sim.Metrics, ok []bool)
 			ok[i] = true
 			continue
 		}
-		// A genome equal to an earlier miss of the batch is filled below.
-		ms, d, seen := ev.missIdx.lookup(k, h, gs[i])
-		if seen {
-			missOf[i] = d
+		if gs[i] != nil {
+			// A genome equal to an earlier miss of the batch is
+			// filled below. (A nil one, a move of a gene no moot rule
+			// involves, differs from every other genome of its batch:
+			// evalMoves.)
+			ms, d, seen := ev.missIdx.lookup(k, h, gs[i])
+			if seen {
+				missOf[i] = d
+				continue
+			}
+			if len(ev.miss) >= rem {
+				continue
+			}
+			ev.missIdx.insert(k, h, gs[i], ms, int32(len(ev.miss)))
+		} else if len(ev.miss) >= rem {
 			continue
 		}
-		if len(ev.miss) >= rem {
-			continue
-		}
-		ev.missIdx.insert(k, h, gs[i], ms, int32(len(ev.miss)))
 		missOf[i] = int32(len(ev.miss))
 		hint[len(ev.miss)] = slot
 		ev.miss = append(ev.miss, i)
 	}
 	n := len(ev.miss)
+	ev.direct = false
 	if n > 0 {
-		if cap(ev.tmp) < n {
-			ev.tmp = make([]sim.Metrics, n)
-		}
-		tmp := ev.tmp[:n]
-		for _, i := range ev.miss {
-			if gs[i] == nil {
-				gs[i] = ev.moveGenome(i)
+		serial := n < parallelMin || ev.workers == 1
+		if !serial {
+			for _, i := range ev.miss {
+				if gs[i] == nil {
+					gs[i] = ev.moveGenome(i)
+				}
 			}
 		}
-		if n < parallelMin || ev.workers == 1 {
-			// One worker: no closure to allocate.
+		// The misses are evaluated straight into their cache entries
+		// when the cache keeps them all (no copy of the metrics on the
+		// way), else into scratch.
+		ev.direct = ev.nEntries+n <= maxCache
+		if ev.direct {
+			ev.growEntries(ev.nEntries + n)
+		} else if cap(ev.tmp) < n {
+			ev.tmp = make([]sim.Metrics, n)
+		}
+		if serial {
+			// One worker: no closure to allocate, and a move's genome
+			// is the canonical base with the move applied in place and
+			// undone after (no copy of the genome per move).
 			fn := ev.fns[0]
 			for k, i := range ev.miss {
-				fn(gs[i], &tmp[k])
+				if gs[i] != nil {
+					fn(gs[i], ev.result(k))
+					continue
+				}
+				fn(ev.doMove(i), ev.result(k))
+				ev.undoMove(i)
 			}
 		} else {
 			ev.run(n, func(w, a, b int) {
 				fn := ev.fns[w]
 				for k := a; k < b; k++ {
-					fn(gs[ev.miss[k]], &tmp[k])
+					fn(gs[ev.miss[k]], ev.result(k))
 				}
 			})
 		}
 		// Merge in input order.
 		for k, i := range ev.miss {
-			ev.record(gs[i], &keys[i], hashes[i], hint[k], &tmp[k])
+			if gs[i] != nil {
+				ev.record(gs[i], &keys[i], hashes[i], hint[k], k)
+				continue
+			}
+			ev.record(ev.doMove(i), &keys[i], hashes[i], hint[k], k)
+			ev.undoMove(i)
 		}
 		if ev.analysis {
 			ev.analysisUsed += n
@@ -311,11 +343,16 @@ func (ev *evaluator) evalKeyed(gs []genome.Genome, out []sim.Metrics, ok []bool)
 	}
 	// Fill the batch's own duplicates and the evaluated misses; a genome
 	// the budget cut off gets zero metrics, never a reused buffer's.
+	first := ev.nEntries - n
 	for i, k := range missOf {
 		switch {
 		case ok[i]:
 		case k >= 0:
-			out[i] = ev.tmp[k]
+			if ev.direct {
+				out[i] = *ev.entry(first + int(k))
+			} else {
+				out[i] = ev.tmp[k]
+			}
 			ok[i] = true
 		default:
 			out[i] = sim.Metrics{}
@@ -323,11 +360,21 @@ func (ev *evaluator) evalKeyed(gs []genome.Genome, out []sim.Metrics, ok []bool)
 	}
 }
 
+// result is where miss k of the current batch is evaluated: its cache
+// entry (ev.direct) or scratch.
+func (ev *evaluator) result(k int) *sim.Metrics {
+	if ev.direct {
+		return ev.entry(ev.nEntries + k)
+	}
+	return &ev.tmp[k]
+}
+
 // move is a one-gene change: gene i to value index v.
 type move struct{ i, v int32 }
 
 // evalMoves is evalBatch on the genomes base with one move applied each
-// (moves[t] gives the t-th), without building them: a move of a gene no
+// (moves[t] gives the t-th; no two moves are equal, and none sets a gene to
+// base's value), without building them: a move of a gene no
 // moot rule involves keeps a canonical genome canonical, so its key is the
 // canonical base's with one gene's bits replaced, and its genome is built
 // only when it must be evaluated.
@@ -352,6 +399,7 @@ func (ev *evaluator) evalMoves(base genome.Genome, moves []move, out []sim.Metri
 	copy(cb, base)
 	ev.l.canonical(cb)
 	kb := ev.pack.pack(cb)
+	sb := hashSum(&kb)
 	ev.mbase, ev.moves = cb, moves
 	keys, hashes := ev.keyScratch(nm)
 	for t, mv := range moves {
@@ -362,12 +410,19 @@ func (ev *evaluator) evalMoves(base genome.Genome, moves []move, out []sim.Metri
 			ev.l.canonical(g)
 			gs[t] = g
 			keys[t] = ev.pack.pack(g)
+			hashes[t] = hashKey(&keys[t])
 		} else {
+			// Distinct moves off base's values give distinct
+			// genomes, and this one differs in gene mv.i from every
+			// move of a gene in a moot rule (canonical keeps genes
+			// outside the rules): evalKeyed skips its check for
+			// repeats.
 			gs[t] = nil
 			keys[t] = kb
 			ev.pack.set(&keys[t], int(mv.i), int(mv.v))
+			w := ev.pack.word[mv.i]
+			hashes[t] = hashFinish(hashMove(sb, w, kb[w&3], keys[t][w&3]))
 		}
-		hashes[t] = hashKey(&keys[t])
 	}
 	ev.evalKeyed(gs, out, ok)
 	ev.mbase, ev.moves = nil, nil
@@ -382,6 +437,17 @@ func (ev *evaluator) moveGenome(t int) genome.Genome {
 	g[mv.i] = int(mv.v)
 	return g
 }
+
+// doMove applies move t of evalMoves to the canonical base in place and
+// returns it; undoMove restores the base.
+func (ev *evaluator) doMove(t int) genome.Genome {
+	mv := ev.moves[t]
+	ev.undo = ev.mbase[mv.i]
+	ev.mbase[mv.i] = int(mv.v)
+	return ev.mbase
+}
+
+func (ev *evaluator) undoMove(t int) { ev.mbase[ev.moves[t].i] = ev.undo }
 
 // canonicalBatch returns gs with moot genes set to the template's values,
 // as copies in reused scratch memory where that changes a genome (the
@@ -456,41 +522,73 @@ func (ev *evaluator) entryGenome(dst genome.Genome, j int) {
 	}
 }
 
-// record stores a new evaluation of g (memo key k): cache, best so far,
-// Pareto archive.
-// (hash h, slot a memo.insert hint).
-func (ev *evaluator) record(g genome.Genome, k *packedKey, h uint64, slot int, m *sim.Metrics) {
+// record stores miss k of the current batch, a new evaluation of g (memo
+// key k, hash h, slot a memo.insert hint): cache, best so far, Pareto
+// archive. Its metrics are ev.result(k): in direct mode already in the
+// next cache entry, so only the key is filed.
+func (ev *evaluator) record(g genome.Genome, key *packedKey, h uint64, slot int, k int) {
+	if ev.direct {
+		j := ev.nEntries
+		ev.cache.insert(key, h, g, slot, int32(j))
+		ev.storeGenome(g, j)
+		ev.nEntries++
+		ev.offer(g, ev.entry(j))
+		return
+	}
+	m := &ev.tmp[k]
 	if ev.nEntries < maxCache {
 		j := ev.nEntries
-		c := j >> chunkBits
-		if c == len(ev.entries) {
-			// The first chunk is sized to the budget when that is
-			// smaller (it grows up to a full chunk if the analysis adds
-			// more); later chunks are full-sized, so a long run never
-			// copies what it has.
-			size := chunkMask + 1
-			if c == 0 {
-				size = min(size, max(ev.budget, 0)+1)
-			}
-			ev.entries = append(ev.entries, make([]sim.Metrics, 0, size))
-			if !ev.pack.ok {
-				ev.genes = append(ev.genes, make([]uint16, 0, size*ev.l.n))
-			}
-		}
-		ev.cache.insert(k, h, g, slot, int32(j))
-		ev.entries[c] = append(ev.entries[c], *m)
-		if !ev.pack.ok {
-			n := len(ev.genes[c])
-			gs := slices.Grow(ev.genes[c], len(g))[:n+len(g)]
-			dst := gs[n:]
-			for i, v := range g {
-				dst[i] = uint16(v)
-			}
-			ev.genes[c] = gs
-		}
+		ev.growEntries(j + 1)
+		ev.cache.insert(key, h, g, slot, int32(j))
+		*ev.entry(j) = *m
+		ev.storeGenome(g, j)
 		ev.nEntries++
 	}
 	ev.offer(g, m)
+}
+
+// growEntries makes room for n entries in all: entry j exists for j < n.
+// The first chunk is sized to the budget when that is smaller (it grows
+// up to a full chunk if the analysis adds more); later chunks are
+// full-sized, so a long run never copies what it has.
+func (ev *evaluator) growEntries(n int) {
+	last := (n - 1) >> chunkBits
+	for c := len(ev.entries); c <= last; c++ {
+		size := chunkMask + 1
+		if c == 0 {
+			size = min(size, max(ev.budget, 0)+1)
+		}
+		ev.entries = append(ev.entries, make([]sim.Metrics, size))
+		if !ev.pack.ok {
+			ev.genes = append(ev.genes, make([]uint16, size*ev.l.n))
+		}
+	}
+	if need := min(n, chunkMask+1); len(ev.entries[0]) < need {
+		// The first chunk outgrew the budget: it doubles, up to a full
+		// chunk.
+		size := min(max(need, 2*len(ev.entries[0])), chunkMask+1)
+		e := make([]sim.Metrics, size)
+		copy(e, ev.entries[0])
+		ev.entries[0] = e
+		if !ev.pack.ok {
+			g := make([]uint16, size*ev.l.n)
+			copy(g, ev.genes[0])
+			ev.genes[0] = g
+		}
+	}
+}
+
+// storeGenome keeps entry j's genome g when genomes do not pack (the
+// cache's key is the genome otherwise).
+func (ev *evaluator) storeGenome(g genome.Genome, j int) {
+	if ev.pack.ok {
+		return
+	}
+	n := ev.l.n
+	dst := ev.genes[j>>chunkBits][(j&chunkMask)*n : (j&chunkMask)*n+n]
+	for i, v := range g {
+		dst[i] = uint16(v)
+	}
 }
 
 // offer updates the best so far and the archive with a variant the search

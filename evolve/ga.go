@@ -188,39 +188,42 @@ func (s *search) initial(n int, rng *rand.Rand) []genome.Genome {
 // when the budget is spent).
 func (s *search) neighbours(in eaopt.Individual, k int, rng *rand.Rand) eaopt.Individuals {
 	base := in.Genome.(*gaGenome)
-	indis := s.nb[:0]
 	mvs := s.nmoves[:0]
 	for _, i := range s.l.free {
 		for v := 0; v < s.l.size[i]; v++ {
 			if v == base.g[i] {
 				continue
 			}
-			x := s.take()
-			copy(x.g, base.g)
-			x.g[i] = v
-			indis = append(indis, newIndividual(x, rng))
+			// Each neighbour's eaopt ID is drawn as newIndividual would
+			// (the run's random sequence is unchanged), but only the
+			// improving ones are built.
+			skipRandString(6, rng)
 			mvs = append(mvs, move{int32(i), int32(v)})
 		}
 	}
-	s.nb, s.nmoves = indis, mvs[:0]
-	if cap(s.out) < len(indis) {
-		s.out = make([]sim.Metrics, len(indis))
-		s.ok = make([]bool, len(indis))
+	s.nmoves = mvs
+	if cap(s.out) < len(mvs) {
+		s.out = make([]sim.Metrics, len(mvs))
+		s.ok = make([]bool, len(mvs))
 	}
-	met, ok := s.out[:len(indis)], s.ok[:len(indis)]
+	met, ok := s.out[:len(mvs)], s.ok[:len(mvs)]
 	s.ev.evalMoves(base.g, mvs, met, ok)
-	s.settle(indis, met, ok)
-	sortIndis(indis)
-	out := indis[:0]
-	for _, x := range indis {
-		if len(out) == k {
-			break
+	// The best k of those that rank above in: sortIndis' order of the
+	// improving ones is their order among all the neighbours.
+	indis := s.nb[:0]
+	for t, mv := range mvs {
+		if !ok[t] || !better(&met[t], &base.met) {
+			continue
 		}
-		if xg := x.Genome.(*gaGenome); xg.ok && better(&xg.met, &base.met) {
-			out = append(out, x)
-		}
+		x := s.take()
+		copy(x.g, base.g)
+		x.g[mv.i] = int(mv.v)
+		x.met, x.ok = met[t], true
+		indis = append(indis, eaopt.Individual{Genome: x, Fitness: s.score(&x.met), Evaluated: true})
 	}
-	return out
+	s.nb = indis
+	sortIndis(indis)
+	return indis[:min(k, len(indis))]
 }
 
 // climb climbs from in by steepest ascent over one-gene moves until no

@@ -81,16 +81,27 @@ func (p *packing) set(k *packedKey, i, v int) {
 	k[w] = k[w]&^(p.mask[i]<<sh) | uint64(v)<<sh
 }
 
-// hashKey mixes a packed key's words (a multiply-xorshift per word and
-// the splitmix64 finalizer), so keys that differ in one gene spread over
-// the whole table.
-func hashKey(k *packedKey) uint64 {
-	h := uint64(0x9e3779b97f4a7c15)
-	for _, w := range k {
-		h ^= w
-		h *= 0xbf58476d1ce4e5b9
-		h ^= h >> 31
-	}
+// hashMul are the odd multipliers of hashKey's sum, one per key word.
+var hashMul = [len(packedKey{})]uint64{0x9e3779b97f4a7c15, 0xbf58476d1ce4e5b9, 0x94d049bb133111eb, 0xd6e8feb86659fd93}
+
+// hashKey mixes a packed key's words: their sum weighted by hashMul
+// (hashSum), then the splitmix64 finalizer (hashFinish), so keys that
+// differ in one gene spread over the whole table. The sum is linear in
+// each word, so a key that differs from another in one word gets its hash
+// from the other's sum without a pass over the key (evalMoves).
+func hashKey(k *packedKey) uint64 { return hashFinish(hashSum(k)) }
+
+func hashSum(k *packedKey) uint64 {
+	return k[0]*hashMul[0] + k[1]*hashMul[1] + k[2]*hashMul[2] + k[3]*hashMul[3]
+}
+
+// hashMove is hashSum of a key whose hashSum is sum with word w changed
+// from was to now.
+func hashMove(sum uint64, w uint8, was, now uint64) uint64 {
+	return sum + (now-was)*hashMul[w&3]
+}
+
+func hashFinish(h uint64) uint64 {
 	h ^= h >> 30
 	h *= 0xbf58476d1ce4e5b9
 	h ^= h >> 27

@@ -11,8 +11,9 @@ import (
 )
 
 // TestPackingSetUnpack: a key with one gene replaced by packing.set is the
-// key of the genome with that gene changed, and unpack gives the genome
-// back, across word boundaries and for one-value genes.
+// key of the genome with that gene changed, its hash follows from the old
+// key's (hashMove), and unpack gives the genome back, across word
+// boundaries and for one-value genes.
 func TestPackingSetUnpack(t *testing.T) {
 	for _, tt := range []struct {
 		name string
@@ -40,9 +41,15 @@ func TestPackingSetUnpack(t *testing.T) {
 			}
 			i := rng.Intn(len(g))
 			g[i] = rng.Intn(tt.size[i])
+			old, sum := k, hashSum(&k)
 			p.set(&k, i, g[i])
 			if want := p.pack(g); k != want {
 				t.Fatalf("%s: set gene %d to %d: key %x, want %x", tt.name, i, g[i], k, want)
+			}
+			// evalMoves' hash of the changed key from the old key's sum
+			w := p.word[i] & 3
+			if h, want := hashFinish(hashMove(sum, w, old[w], k[w])), hashKey(&k); h != want {
+				t.Fatalf("%s: set gene %d to %d: hash from the old sum %x, want %x", tt.name, i, g[i], h, want)
 			}
 		}
 	}
@@ -156,5 +163,114 @@ func TestCacheGrowsWithinBatch(t *testing.T) {
 	ev.evalBatch(gs, out, ok)
 	if again := ev.analysisUsed - first; again != 0 {
 		t.Errorf("the same batch again cost %d evaluations, want 0 (first time %d)", again, first)
+	}
+}
+
+// TestFullCache: once the cache holds maxCache entries, new results are
+// evaluated into scratch and not kept, a batch that straddles the bound
+// keeps the first of them, and every result is still its genome's; the
+// entries kept are their genomes' results.
+func TestFullCache(t *testing.T) {
+	defer func(m int) { maxCache = m }(maxCache)
+	maxCache = 150
+	sum := func(g genome.Genome, m *sim.Metrics) {
+		f := 0.0
+		for i, v := range g {
+			f += float64((i+3)*v%89) / 89
+		}
+		*m = sim.Metrics{Fitness: f, Feasible: true, Objectives: sim.Objectives{CostUSDMonth: f, LatencyP99MS: 100 - f}}
+	}
+	p := synthProblem()
+	l, err := newLayout(p.Space)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, workers := range []int{1, 2} {
+		ev := newEvaluator(context.Background(), l, func() func(genome.Genome, *sim.Metrics) { return sum }, workers, 2000)
+		rng := rand.New(rand.NewSource(5))
+		var want sim.Metrics
+		for round := range 8 {
+			gs := make([]genome.Genome, 40+round*10)
+			for i := range gs {
+				gs[i] = make(genome.Genome, l.n)
+				l.randomGenome(gs[i], rng)
+				if i%7 == 3 {
+					copy(gs[i], gs[i-2]) // a repeat within the batch
+				}
+			}
+			out, ok := make([]sim.Metrics, len(gs)), make([]bool, len(gs))
+			ev.evalBatch(gs, out, ok)
+			for i, g := range gs {
+				c := cloneGenome(g)
+				l.canonical(c)
+				sum(c, &want)
+				if !ok[i] || out[i] != want {
+					t.Fatalf("workers %d round %d: genome %d: ok %v, %+v, want %+v", workers, round, i, ok[i], out[i], want)
+				}
+			}
+		}
+		if ev.nEntries != maxCache {
+			t.Fatalf("workers %d: %d entries, want %d", workers, ev.nEntries, maxCache)
+		}
+		g := make(genome.Genome, l.n)
+		for j := range ev.nEntries {
+			ev.entryGenome(g, j)
+			sum(g, &want)
+			if *ev.entry(j) != want {
+				t.Fatalf("workers %d: entry %d holds %+v, want its genome's %+v", workers, j, *ev.entry(j), want)
+			}
+		}
+	}
+}
+
+// TestCacheOutgrowsBudget: the analysis evaluates past the budget, so the
+// first entry chunk, sized to the budget, grows; the entries it held keep
+// their results, and every genome evaluated is still a cache hit.
+func TestCacheOutgrowsBudget(t *testing.T) {
+	sum := func(g genome.Genome, m *sim.Metrics) {
+		f := 0.0
+		for i, v := range g {
+			f += float64((i+5)*v%83) / 83
+		}
+		*m = sim.Metrics{Fitness: f, Feasible: true}
+	}
+	p := synthProblem()
+	l, err := newLayout(p.Space)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := newEvaluator(context.Background(), l, func() func(genome.Genome, *sim.Metrics) { return sum }, 1, 20)
+	rng := rand.New(rand.NewSource(9))
+	var gs []genome.Genome
+	seen := newMemo(&ev.pack)
+	for len(gs) < 300 {
+		g := make(genome.Genome, l.n)
+		l.randomGenome(g, rng)
+		l.canonical(g)
+		if _, dup := seen.get(g); !dup {
+			seen.put(g, 0)
+			gs = append(gs, g)
+		}
+	}
+	out, ok := make([]sim.Metrics, len(gs)), make([]bool, len(gs))
+	ev.evalBatch(gs[:20], out[:20], ok[:20])
+	ev.analysis = true
+	for a := 20; a < len(gs); a += 40 {
+		b := min(a+40, len(gs))
+		ev.evalBatch(gs[a:b], out[a:b], ok[a:b])
+	}
+	if ev.nEntries != len(gs) || ev.analysisUsed != len(gs)-20 {
+		t.Fatalf("%d entries, %d analysis evaluations; want %d, %d", ev.nEntries, ev.analysisUsed, len(gs), len(gs)-20)
+	}
+	var want sim.Metrics
+	ev.evalBatch(gs, out, ok)
+	for i, g := range gs {
+		sum(g, &want)
+		if !ok[i] || out[i] != want {
+			t.Fatalf("genome %d: ok %v, %+v, want %+v", i, ok[i], out[i], want)
+		}
+	}
+	if ev.nEntries != len(gs) {
+		t.Fatalf("the second pass evaluated again: %d entries", ev.nEntries)
 	}
 }

@@ -41,15 +41,6 @@ func paretoDominates(va, vb []float64) bool {
 	return strict
 }
 
-func sameVector(a, b []float64) bool {
-	for k := range a {
-		if a[k] != b[k] {
-			return false
-		}
-	}
-	return true
-}
-
 // archive is the Pareto archive of every feasible variant the search
 // evaluated: the non-dominated ones, the first kept among equal vectors.
 type archive struct {
@@ -57,6 +48,8 @@ type archive struct {
 	g    []genome.Genome
 	m    []sim.Metrics
 	v    [][]float64
+	// flat holds v's vectors one after another (the rejection scan's).
+	flat []float64
 	vbuf []float64
 	// last is the index of the point that last rejected a variant.
 	last int
@@ -78,33 +71,43 @@ func (a *archive) add(g genome.Genome, m *sim.Metrics) {
 		return
 	}
 	a.vbuf = a.vector(a.vbuf, m)
+	d := len(a.vbuf)
 	// Whether some point rejects the variant does not depend on the order
 	// of the checks: the point that rejected the last one goes first, as
 	// variants evaluated together (one climb's moves) are mostly rejected
-	// by the same point.
+	// by the same point. The scan reads the points' vectors in flat, one
+	// array.
 	nv := len(a.v)
-	for d := range nv {
-		k := a.last + d
+	for e := range nv {
+		k := a.last + e
 		if k >= nv {
 			k -= nv
 		}
-		if paretoDominates(a.v[k], a.vbuf) || sameVector(a.v[k], a.vbuf) {
+		// No NaN reaches a vector (objective.min), so weak dominance is
+		// paretoDominates or sameVector.
+		if weaklyDominates(a.flat[k*d:k*d+d], a.vbuf, d) {
 			a.last = k
 			return
 		}
 	}
 	j := 0
 	for k := range a.v {
-		if !paretoDominates(a.vbuf, a.v[k]) {
-			a.g[j], a.m[j], a.v[j] = a.g[k], a.m[k], a.v[k]
+		if !paretoDominates(a.vbuf, a.flat[k*d:k*d+d]) {
+			// Points stay in place until the first one the variant
+			// dominates.
+			if j != k {
+				a.g[j], a.m[j], a.v[j] = a.g[k], a.m[k], a.v[k]
+				copy(a.flat[j*d:j*d+d], a.flat[k*d:k*d+d])
+			}
 			j++
 		}
 	}
-	a.g, a.m, a.v = a.g[:j], a.m[:j], a.v[:j]
+	a.g, a.m, a.v, a.flat = a.g[:j], a.m[:j], a.v[:j], a.flat[:j*d]
 	a.last = 0
 	a.g = append(a.g, cloneGenome(g))
 	a.m = append(a.m, *m)
 	a.v = append(a.v, append([]float64(nil), a.vbuf...))
+	a.flat = append(a.flat, a.vbuf...)
 }
 
 // merge adds b's points after a's (b's variants come later in order).
