@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/evoarch/evoarch/genome"
+	"github.com/evoarch/evoarch/scenarios"
 )
 
 // BenchmarkEvaluateNonPerf times what Evaluate does besides the latency
@@ -52,6 +53,32 @@ func BenchmarkEvaluateNonPerf(b *testing.B) {
 				m.Objectives.DeployRisk, m.Objectives.LeadTimeMin = e.rollR.DeployRisk, e.rollR.LeadTimeMin
 				m.Objectives.Complexity = complexity(e.st, p.keys)
 				e.fitness(&m)
+			}
+		})
+	}
+}
+
+// BenchmarkEvaluateWalk times Evaluate on a search-like walk of the
+// seed-demo space with every gene free (costWalk: mostly one- and two-gene
+// moves of a base, some jumps, repeats and returns), as the memetic GA
+// feeds one evaluator: "all" with the latency model, "nonperf" without it
+// (the performance result stays the template's), the rest of Evaluate.
+func BenchmarkEvaluateWalk(b *testing.B) {
+	p := scenarioPlan(b, "seed-demo", func(sc *scenarios.Scenario) { sc.Pin = nil })
+	gs := costWalk(p.Space(), 4096, rand.New(rand.NewPCG(10, 4)))
+	for _, name := range []string{"all", "nonperf"} {
+		b.Run(name, func(b *testing.B) {
+			e := p.NewEvaluator()
+			var m Metrics
+			e.Evaluate(gs[0], &m)
+			if name == "nonperf" {
+				e.perfM = nil
+			}
+			b.ReportAllocs()
+			k := 0
+			for b.Loop() {
+				e.Evaluate(gs[k&4095], &m)
+				k++
 			}
 		})
 	}

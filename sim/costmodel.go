@@ -124,7 +124,10 @@ type costScratch struct {
 	lines []Line
 	// spans[i] is slot i's lines: lines[spans[i][0]:spans[i][1]] (keep only).
 	spans [][2]int
-	usd   []float64
+	// spansKept: spans were last written with the lines (keep), and are
+	// cleared before a call without them.
+	spansKept bool
+	usd       []float64
 	// unk[i] is slot i's count of usage-dependent lines.
 	unk     []int
 	total   float64
@@ -141,6 +144,12 @@ type costScratch struct {
 	qfifo []bool
 	qprev []queueInput
 	alarm []alarmKey
+	// fkey[i] is what function i's input (lin[i]) and share were built
+	// from in the previous call.
+	fkey []lambdaKey
+	// akey[i] is what API i's usage (au[i]) was built from in the
+	// previous call.
+	akey []apiKey
 	// share[i] is function i's invokedShare, which with its invocations
 	// is all the calls' inputs (tin, bin, qin) read of the call.
 	share []float64
@@ -152,6 +161,37 @@ type costScratch struct {
 	bp                            bucketPool
 	ap                            apiPool
 	qf, af                        float64
+}
+
+// lambdaKey is every field of the State and the performance result that a
+// function's lambdaInput and invoked share are computed from (with the
+// plan's fixed workload): the floats by their bits, so equal keys mean
+// bit-identical inputs.
+type lambdaKey struct {
+	// bits are MemoryMB, EphemeralMB, TimeoutS, then the performance
+	// result's MeanDurationMS, InitMS, ColdStartRate, ProvisionedShare
+	// and InvokedShare (0 without one: hasR false).
+	bits  [8]uint64
+	prov  int
+	arch  infra.Arch
+	alarm uint8
+	hasR  bool
+}
+
+// same reports whether k and o are equal (as ==, without its call to
+// memequal: one branch on all the words).
+func (k *lambdaKey) same(o *lambdaKey) bool {
+	x := (k.bits[0] ^ o.bits[0]) | (k.bits[1] ^ o.bits[1]) | (k.bits[2] ^ o.bits[2]) | (k.bits[3] ^ o.bits[3]) |
+		(k.bits[4] ^ o.bits[4]) | (k.bits[5] ^ o.bits[5]) | (k.bits[6] ^ o.bits[6]) | (k.bits[7] ^ o.bits[7]) |
+		uint64(k.prov^o.prov) | uint64(k.arch^o.arch) | uint64(k.alarm^o.alarm)
+	return x == 0 && k.hasR == o.hasR
+}
+
+// apiKey is every field of an API that its usage is computed from (with
+// the plan's fixed workload), CacheGB by its bits.
+type apiKey struct {
+	cacheGB         uint64
+	rest, websocket bool
 }
 
 // alarmKey is what a template alarm's line items read of it.
@@ -328,6 +368,8 @@ func (m *costModel) newScratch() *costScratch {
 		ach:   make([]bool, len(m.apis)),
 		qch:   make([]bool, len(m.queues)),
 		share: make([]float64, len(m.fns)),
+		fkey:  make([]lambdaKey, len(m.fns)),
+		akey:  make([]apiKey, len(m.apis)),
 	}
 }
 
@@ -355,6 +397,27 @@ func (m *costModel) eval(st *infra.State, pr *perf.Result, s *costScratch) {
 	anyF, callsCh := false, full
 	for i := range st.Functions {
 		f := &st.Functions[i]
+		added += float64(f.AlarmLevel)
+		// The function's input is built only when what it is built from
+		// changed: its key, the raw State and performance fields.
+		key := lambdaKey{prov: f.Provisioned, arch: f.Arch, alarm: f.AlarmLevel}
+		key.bits[0] = math.Float64bits(f.MemoryMB)
+		key.bits[1] = math.Float64bits(f.EphemeralMB)
+		key.bits[2] = math.Float64bits(f.TimeoutS)
+		if pr != nil && i < len(pr.Functions) {
+			r := &pr.Functions[i]
+			key.hasR = true
+			key.bits[3] = math.Float64bits(r.MeanDurationMS)
+			key.bits[4] = math.Float64bits(r.InitMS)
+			key.bits[5] = math.Float64bits(r.ColdStartRate)
+			key.bits[6] = math.Float64bits(r.ProvisionedShare)
+			key.bits[7] = math.Float64bits(r.InvokedShare)
+		}
+		if !full && key.same(&s.fkey[i]) {
+			s.fch[i] = false
+			continue
+		}
+		s.fkey[i] = key
 		w := &m.fns[i]
 		share := invokedShare(pr, i)
 		in := lambdaInput{
@@ -371,7 +434,6 @@ func (m *costModel) eval(st *infra.State, pr *perf.Result, s *costScratch) {
 			in.DurationMS, in.InitMS = r.MeanDurationMS, r.InitMS
 			in.ColdStartRate, in.ProvisionedShare = r.ColdStartRate, r.ProvisionedShare
 		}
-		added += in.AlarmMetrics
 		if !sameBits(share, s.share[i]) || !sameBits(in.Invocations, s.lin[i].Invocations) {
 			s.share[i] = share
 			callsCh = true
@@ -412,7 +474,15 @@ func (m *costModel) eval(st *infra.State, pr *perf.Result, s *costScratch) {
 	}
 	anyA := false
 	for i := range st.APIs {
-		u := apiUsageOf(&st.APIs[i], &m.apis[i])
+		// The usage is built only when the fields it reads changed.
+		a := &st.APIs[i]
+		key := apiKey{cacheGB: math.Float64bits(a.CacheGB), rest: a.REST, websocket: a.WebSocket}
+		if !full && key == s.akey[i] {
+			s.ach[i] = false
+			continue
+		}
+		s.akey[i] = key
+		u := apiUsageOf(a, &m.apis[i])
 		s.ach[i] = full || !u.same(&s.au[i])
 		if s.ach[i] {
 			s.au[i] = u
@@ -470,7 +540,14 @@ func (m *costModel) eval(st *infra.State, pr *perf.Result, s *costScratch) {
 	// reads the sums, which add up in the same order either way.
 	sk := &s.sink
 	sk.keep, sk.lines = s.keep, s.lines[:0]
-	s.total, s.unknown = 0, 0
+	if !s.keep && s.spansKept {
+		// Without the lines every span is empty.
+		clear(s.spans)
+		s.spansKept = false
+	}
+	// sumCh: a slot's sum or usage-dependent count changed (bit for bit),
+	// so the totals are added up again.
+	sumCh := full
 	for k := range m.slots {
 		sl := &m.slots[k]
 		var dirty bool
@@ -514,11 +591,26 @@ func (m *costModel) eval(st *infra.State, pr *perf.Result, s *costScratch) {
 			case kindKey:
 				keyItems(p, sk)
 			}
+			if !sameBits(sk.usd, s.usd[k]) || sk.unknown != s.unk[k] {
+				sumCh = true
+			}
 			s.usd[k], s.unk[k] = sk.usd, sk.unknown
 		}
-		s.spans[k] = [2]int{start, len(sk.lines)}
-		s.total += s.usd[k]
-		s.unknown += s.unk[k]
+		if s.keep {
+			s.spans[k] = [2]int{start, len(sk.lines)}
+			s.spansKept = true
+		}
+	}
+	if sumCh {
+		// From 0 in slot order, as on a full evaluation; otherwise the
+		// previous call's totals are of the same sums in the same order.
+		var total float64
+		unknown := 0
+		for k, usd := range s.usd[:len(m.slots)] {
+			total += usd
+			unknown += s.unk[k]
+		}
+		s.total, s.unknown = total, unknown
 	}
 	s.lines = sk.lines
 	s.valid = true

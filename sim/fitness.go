@@ -117,6 +117,24 @@ func (c *logCurve) at(x float64) float64 {
 	return clamp01(1 - math.Log1p(c.a*x)/c.la)
 }
 
+// logMemo is a logCurve's last argument and value, so that a call with
+// the same argument (bit for bit) skips the logarithm.
+type logMemo struct {
+	x, u float64
+	ok   bool
+}
+
+// atMemo is c.at(x), from memo when x is its last argument (bit for bit);
+// memo is then set to x and the value. A memo must serve one curve only.
+func (c *logCurve) atMemo(x float64, memo *logMemo) float64 {
+	if memo.ok && sameBits(x, memo.x) {
+		return memo.u
+	}
+	u := c.at(x)
+	memo.x, memo.u, memo.ok = x, u, true
+	return u
+}
+
 // Utilities, each in [0, 1], higher is better:
 //
 //	cost          = budget / (budget + cost)               (targets.budget_usd_month)
@@ -124,11 +142,13 @@ func (c *logCurve) at(x float64) float64 {
 //	compliance    = the severity-weighted share of passing rules
 //	availability  = logHalf(budget, error rate)            (targets.error_budget; 1/2 at the budget)
 //	deploy_safety = (F / (F + risk) + L / (L + lead)) / 2  (failed requests per release F, lead time L)
-func (f *fitnessParams) utilities(o *Objectives, u *[nObjectives]float64) {
+//
+// memo is the availability curve's (f.errCurve's) memo.
+func (f *fitnessParams) utilities(o *Objectives, u *[nObjectives]float64, memo *logMemo) {
 	u[objCost] = half(f.budget, o.CostUSDMonth)
 	u[objLatency] = half(f.slo, o.LatencyP99MS)
 	u[objCompliance] = clamp01(o.Compliance)
-	u[objAvailability] = f.errCurve.at(o.ErrorRate)
+	u[objAvailability] = f.errCurve.atMemo(o.ErrorRate, memo)
 	u[objDeploySafety] = (half(f.failed, o.DeployRisk) + half(f.lead, o.LeadTimeMin)) / 2
 }
 

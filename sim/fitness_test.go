@@ -41,3 +41,19 @@ func TestLogHalf(t *testing.T) {
 		t.Errorf("fallback: got %g", got)
 	}
 }
+
+// TestLogMemo: the memoized availability utility equals the curve's, bit
+// for bit, on a sequence of repeated and changed error rates (signed
+// zeros, NaN, out of range included).
+func TestLogMemo(t *testing.T) {
+	xs := []float64{0, 0, math.Copysign(0, -1), 1e-4, 1e-4, 0.4, math.NaN(), math.NaN(), 2, 1e-4, 0.001, 0.001, -1, 0.5}
+	for _, budget := range []float64{0.001, 0.7} {
+		c := newLogCurve(budget)
+		var memo logMemo
+		for k, x := range xs {
+			if got, want := c.atMemo(x, &memo), c.at(x); !sameBits(got, want) {
+				t.Errorf("budget %g step %d: atMemo(%g) = %g, want %g", budget, k, x, got, want)
+			}
+		}
+	}
+}

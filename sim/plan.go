@@ -148,6 +148,8 @@ type Evaluator struct {
 	compR    *compliance.Result
 	rollR    *rollout.Result
 	util     [nObjectives]float64
+	// avMemo is the availability utility's last error rate and value.
+	avMemo logMemo
 }
 
 // NewEvaluator returns an Evaluator with its own scratch state.
@@ -219,7 +221,7 @@ func (e *Evaluator) Evaluate(g genome.Genome, m *Metrics) {
 func (e *Evaluator) fitness(m *Metrics) {
 	f := &e.p.fit
 	c := e.p.computed
-	f.utilities(&m.Objectives, &e.util)
+	f.utilities(&m.Objectives, &e.util, &e.avMemo)
 	var sum float64
 	for i := 0; i < nObjectives; i++ {
 		if e.p.objectiveComputed(i) {

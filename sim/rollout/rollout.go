@@ -56,6 +56,20 @@ type Result struct {
 	// computed (FunctionResult.Unknown) and are missing from DeployRisk and
 	// LeadTimeMin.
 	Unknown int
+
+	// m and keys are what Eval last wrote Functions from: keys[i] is
+	// function i's inputs then, so Eval rewrites only the functions whose
+	// inputs changed (each function's figures are a function of its model
+	// and these inputs only).
+	m    *Model
+	keys []fnKey
+}
+
+// fnKey is what a function's figures read of its state: the deployment
+// kind, whether it has alarms, and its hooks.
+type fnKey struct {
+	kind             infra.Deploy
+	alarm, pre, post bool
 }
 
 // nKinds is the number of infra.Deploy values (DeployNone..DeployCustom).
@@ -224,13 +238,29 @@ func (m *Model) NewResult() *Result {
 // order (a variant from infra.Binder); Eval reads each function's Alias,
 // Deploy, AlarmLevel, PreTraffic and PostTraffic. The template's own alarms
 // are those of the compiled state.
+//
+// Eval rewrites a function's figures only when its inputs differ from the
+// previous Eval into out (of this model; out.Functions must not be written
+// in between): the sums are redone in function order, so the result is
+// bit-identical to a fresh Result's.
 func (m *Model) Eval(st *infra.State, out *Result) {
 	out.DeployRisk, out.LeadTimeMin, out.Unknown = 0, 0, 0
 	n := min(len(m.fns), len(st.Functions), len(out.Functions))
+	full := out.m != m || len(out.keys) != n
+	if full {
+		// Another model, or a Result of another size: forget the keys
+		// (allocates only then).
+		out.m, out.keys = m, make([]fnKey, n)
+	}
+	keys := out.keys[:n]
 	for i := range n {
 		fn := &st.Functions[i]
 		r := &out.Functions[i]
-		m.resultInto(r, i, kindOf(fn), fn.AlarmLevel, fn.PreTraffic, fn.PostTraffic)
+		k := fnKey{kind: kindOf(fn), alarm: fn.AlarmLevel > 0, pre: fn.PreTraffic, post: fn.PostTraffic}
+		if full || k != keys[i] {
+			keys[i] = k
+			m.resultInto(r, i, k.kind, fn.AlarmLevel, fn.PreTraffic, fn.PostTraffic)
+		}
 		if r.Unknown {
 			out.Unknown++
 		} else {

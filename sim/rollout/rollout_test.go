@@ -2,8 +2,10 @@ package rollout
 
 import (
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -670,5 +672,49 @@ func TestCorpusCustomDeployment(t *testing.T) {
 	}
 	if math.IsNaN(r.DeployRisk) || math.IsNaN(r.LeadTimeMin) {
 		t.Errorf("app %+v", r)
+	}
+}
+
+// TestEvalIncremental: one Result fed a sequence of states (each a random
+// change of the last to a function's deployment kind, alias, alarm level or
+// hooks) holds, after every Eval, exactly what a fresh Result holds; and a
+// Result moved to another model forgets the first one's figures.
+func TestEvalIncremental(t *testing.T) {
+	st, sc := benchState()
+	m := mustCompile(t, st, sc)
+	r := m.NewResult()
+	rng := rand.New(rand.NewPCG(5, 9))
+	for step := range 2000 {
+		f := &st.Functions[rng.IntN(len(st.Functions))]
+		switch rng.IntN(5) {
+		case 0:
+			f.Deploy = infra.Deploy(rng.IntN(nKinds))
+		case 1:
+			f.Alias = !f.Alias
+		case 2:
+			f.AlarmLevel = uint8(rng.IntN(3))
+		case 3:
+			f.PreTraffic = !f.PreTraffic
+		case 4:
+			f.PostTraffic = !f.PostTraffic
+		}
+		m.Eval(st, r)
+		want := m.NewResult()
+		m.Eval(st, want)
+		if !reflect.DeepEqual(r.Functions, want.Functions) || math.Float64bits(r.DeployRisk) != math.Float64bits(want.DeployRisk) ||
+			math.Float64bits(r.LeadTimeMin) != math.Float64bits(want.LeadTimeMin) || r.Unknown != want.Unknown {
+			t.Fatalf("step %d: got %+v, want %+v", step, r, want)
+		}
+	}
+	// Another model (other hook catch rate) on the same Result and state.
+	sc2 := *sc
+	hc := 0.25
+	sc2.Release.HookCatchRate = &hc
+	m2 := mustCompile(t, st, &sc2)
+	m2.Eval(st, r)
+	want := m2.NewResult()
+	m2.Eval(st, want)
+	if !reflect.DeepEqual(r.Functions, want.Functions) {
+		t.Fatalf("other model: got %+v, want %+v", r.Functions, want.Functions)
 	}
 }
