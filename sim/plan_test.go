@@ -326,30 +326,19 @@ func TestWrittenVariantMatchesGenome(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			sc, err := scenarios.Load("seed-demo")
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := sc.Apply(tc.sets); err != nil {
-				t.Fatal(err)
-			}
-			// As in a scenario file that leaves reference_memory_mb to the
-			// template (its documented default).
-			for _, fl := range sc.Workload.Functions {
-				fl.ReferenceMemoryMB = 0
-			}
-			tpl, err := scenarios.ReadTemplate(sc)
-			if err != nil {
-				t.Fatal(err)
-			}
-			sp, err := genome.Derive(tpl, sc)
-			if err != nil {
-				t.Fatal(err)
-			}
-			p, err := Compile(sp, sc)
-			if err != nil {
-				t.Fatal(err)
-			}
+			var sc *scenarios.Scenario
+			p := scenarioPlan(t, "seed-demo", func(s *scenarios.Scenario) {
+				if err := s.Apply(tc.sets); err != nil {
+					t.Fatal(err)
+				}
+				// As in a scenario file that leaves reference_memory_mb
+				// to the template (its documented default).
+				for _, fl := range s.Workload.Functions {
+					fl.ReferenceMemoryMB = 0
+				}
+				sc = s
+			})
+			sp := p.Space()
 			g, err := sp.ParseAssignments(tc.set)
 			if err != nil {
 				t.Fatal(err)
