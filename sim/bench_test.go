@@ -83,3 +83,47 @@ func BenchmarkEvaluateWalk(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkEvaluateFlip times Evaluate on one evaluator alternating
+// between the seed-demo template's genome (every gene free) and that
+// genome with one gene moved to its next value: the one-gene move of the
+// memetic GA at its smallest. The genes: a bucket's PublicAccessBlock (a
+// gene the latency model does not read: bookkeeping only), a function's
+// MemorySize, and its DeploymentPreference type. "all" with the latency
+// model, "nonperf" without it (the performance result stays the last
+// one).
+func BenchmarkEvaluateFlip(b *testing.B) {
+	p := scenarioPlan(b, "seed-demo", func(sc *scenarios.Scenario) { sc.Pin = nil })
+	sp := p.Space()
+	for _, gene := range []string{"encryptedBucket.PublicAccessBlock", "myFirstFunction.MemorySize", "myFirstFunction.DeploymentPreference.Type"} {
+		gi := -1
+		for i := range sp.Genes {
+			if sp.Genes[i].Name == gene {
+				gi = i
+			}
+		}
+		if gi < 0 {
+			b.Fatalf("seed-demo has no gene %s", gene)
+		}
+		for _, name := range []string{"all", "nonperf"} {
+			b.Run(gene+"/"+name, func(b *testing.B) {
+				e := p.NewEvaluator()
+				var m Metrics
+				g0, g1 := sp.Current(), sp.Current()
+				g1[gi] = (g1[gi] + 1) % len(sp.Genes[gi].Values)
+				e.Evaluate(g0, &m)
+				e.Evaluate(g1, &m)
+				if name == "nonperf" {
+					e.perfM = nil
+				}
+				gs := [2]genome.Genome{g0, g1}
+				b.ReportAllocs()
+				k := 0
+				for b.Loop() {
+					e.Evaluate(gs[k&1], &m)
+					k++
+				}
+			})
+		}
+	}
+}

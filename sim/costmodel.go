@@ -161,6 +161,8 @@ type costScratch struct {
 	bp                            bucketPool
 	ap                            apiPool
 	qf, af                        float64
+	// added is the functions' alarm metrics af was computed with.
+	added float64
 }
 
 // lambdaKey is every field of the State and the performance result that a
@@ -384,6 +386,17 @@ func (m *costModel) newScratch() *costScratch {
 // a full evaluation, so the total is bit-identical to one. With s.keep (the
 // report's line items) every slot is recomputed.
 func (m *costModel) eval(st *infra.State, pr *perf.Result, s *costScratch) {
+	m.evalChanged(st, pr, s, nil)
+}
+
+// evalChanged is eval, told by ch (when not nil) what changed in st since
+// the previous call with s: st must then be the State of that call with
+// only the resources ch lists rewritten (infra.Binder.ApplyChanged's
+// report), and pr anything. The tables', buckets' and APIs' comparisons
+// are skipped for a kind ch does not list, the queues' and the template
+// alarms' always (no gene writes them), unless a function's calls
+// changed. With ch nil every resource is compared, as eval does.
+func (m *costModel) evalChanged(st *infra.State, pr *perf.Result, s *costScratch, ch *infra.Changed) {
 	p := m.p
 	full := s.keep || !s.valid
 	if len(s.alch) != len(st.Alarms) {
@@ -450,8 +463,31 @@ func (m *costModel) eval(st *infra.State, pr *perf.Result, s *costScratch) {
 	if callsCh {
 		m.callInputs(pr, s)
 	}
+	// scanT, scanB, scanA, scanQA: compare the tables, buckets, APIs, and
+	// queues and alarms with the previous call's; a kind not compared is
+	// unchanged (ch), and so are its usages when no call changed.
+	scanT, scanB, scanA, scanQA := true, true, true, true
+	if ch != nil && !ch.All && !full && !callsCh {
+		scanT, scanB, scanA, scanQA = ch.Has('t'), ch.Has('b'), ch.Has('a'), false
+	}
+	if !scanT {
+		clear(s.tch)
+	}
+	if !scanB {
+		clear(s.bch)
+	}
+	if !scanA {
+		clear(s.ach)
+	}
+	if !scanQA {
+		clear(s.qch)
+		clear(s.alch)
+	}
 	anyT := false
 	for i := range st.Tables {
+		if !scanT {
+			break
+		}
 		t := &st.Tables[i]
 		s.tch[i] = full || !sameTable(t, &s.tst[i]) || (callsCh && !s.tin[i].same(&s.tprev[i]))
 		if s.tch[i] {
@@ -462,6 +498,9 @@ func (m *costModel) eval(st *infra.State, pr *perf.Result, s *costScratch) {
 	}
 	anyB := false
 	for i := range st.Buckets {
+		if !scanB {
+			break
+		}
 		b := &st.Buckets[i]
 		s.bch[i] = full || !sameBucket(b, &s.bst[i]) || (callsCh && !s.bin[i].same(&s.bprev[i]))
 		if s.bch[i] {
@@ -474,6 +513,9 @@ func (m *costModel) eval(st *infra.State, pr *perf.Result, s *costScratch) {
 	}
 	anyA := false
 	for i := range st.APIs {
+		if !scanA {
+			break
+		}
 		// The usage is built only when the fields it reads changed.
 		a := &st.APIs[i]
 		key := apiKey{cacheGB: math.Float64bits(a.CacheGB), rest: a.REST, websocket: a.WebSocket}
@@ -489,17 +531,27 @@ func (m *costModel) eval(st *infra.State, pr *perf.Result, s *costScratch) {
 			anyA = true
 		}
 	}
+	anyQ := false
 	for i := range st.Queues {
+		if !scanQA {
+			break
+		}
 		fifo := st.Queues[i].FIFO
 		s.qch[i] = full || fifo != s.qfifo[i] || (callsCh && !s.qin[i].same(&s.qprev[i]))
 		if s.qch[i] {
 			s.qfifo[i], s.qprev[i] = fifo, s.qin[i]
+			anyQ = true
 		}
 	}
+	anyAl := false
 	for i := range st.Alarms {
+		if !scanQA {
+			break
+		}
 		a := alarmKey{metrics: alarmMetrics(&st.Alarms[i]), highRes: st.Alarms[i].HighResolution}
 		s.alch[i] = full || a != s.alarm[i]
 		s.alarm[i] = a
+		anyAl = anyAl || s.alch[i]
 	}
 	// The pools: recomputed when a usage of their kind changed, and
 	// counted as changed when they differ bit for bit.
@@ -530,11 +582,20 @@ func (m *costModel) eval(st *infra.State, pr *perf.Result, s *costScratch) {
 		httpCh = full || !sameBits(ap.httpPrice, s.ap.httpPrice) || !sameBits(ap.freeHTTP, s.ap.freeHTTP)
 		s.ap = ap
 	}
-	qf := queueFree(s.qprev, p, m.freeTier)
-	qfCh := full || !sameBits(qf, s.qf)
-	af := alarmFree(st.Alarms, added, p, m.freeTier)
-	afCh := full || !sameBits(af, s.af)
-	s.qf, s.af = qf, af
+	// qf is a function of s.qprev, which changes only with a queue's
+	// usage (qch); af of the template alarms (alch, or !scanQA: unchanged)
+	// and added.
+	qf, qfCh := s.qf, false
+	if full || anyQ {
+		qf = queueFree(s.qprev, p, m.freeTier)
+		qfCh = full || !sameBits(qf, s.qf)
+	}
+	af, afCh := s.af, false
+	if full || scanQA || !sameBits(added, s.added) {
+		af = alarmFree(st.Alarms, added, p, m.freeTier)
+		afCh = full || !sameBits(af, s.af)
+	}
+	s.qf, s.af, s.added = qf, af, added
 
 	// The sink keeps the lines only for the report (s.keep): the search
 	// reads the sums, which add up in the same order either way.
@@ -548,7 +609,14 @@ func (m *costModel) eval(st *infra.State, pr *perf.Result, s *costScratch) {
 	// sumCh: a slot's sum or usage-dependent count changed (bit for bit),
 	// so the totals are added up again.
 	sumCh := full
+	// A slot is dirty only through its usage's change flag, a pool's or a
+	// free share's change (each false unless a usage of its kind changed)
+	// or full: with none of them no slot is, and the loop is skipped.
+	someDirty := full || anyF || anyT || anyB || anyA || anyQ || anyAl || qfCh || afCh
 	for k := range m.slots {
+		if !someDirty {
+			break
+		}
 		sl := &m.slots[k]
 		var dirty bool
 		switch sl.kind {

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"math"
+	"math/bits"
 
 	"github.com/evoarch/evoarch/scenarios"
 	"github.com/evoarch/evoarch/sim/infra"
@@ -152,6 +153,43 @@ func (f *fitnessParams) utilities(o *Objectives, u *[nObjectives]float64, memo *
 	u[objDeploySafety] = (half(f.failed, o.DeployRisk) + half(f.lead, o.LeadTimeMin)) / 2
 }
 
+// utilMemo is the inputs of the utilities other than availability at the
+// last utilitiesMemo call, by their bits, when ok.
+type utilMemo struct {
+	cost, p99, comp, risk, lead uint64
+	ok                          bool
+}
+
+// utilitiesMemo is utilities, recomputing only the utilities whose inputs
+// differ, bit for bit, from memo's (u must hold memo's call's values);
+// memo is then set to o's.
+func (f *fitnessParams) utilitiesMemo(o *Objectives, u *[nObjectives]float64, av *logMemo, memo *utilMemo) {
+	cost, p99, comp := math.Float64bits(o.CostUSDMonth), math.Float64bits(o.LatencyP99MS), math.Float64bits(o.Compliance)
+	risk, lead := math.Float64bits(o.DeployRisk), math.Float64bits(o.LeadTimeMin)
+	if !memo.ok {
+		f.utilities(o, u, av)
+		*memo = utilMemo{cost: cost, p99: p99, comp: comp, risk: risk, lead: lead, ok: true}
+		return
+	}
+	if cost != memo.cost {
+		u[objCost] = half(f.budget, o.CostUSDMonth)
+		memo.cost = cost
+	}
+	if p99 != memo.p99 {
+		u[objLatency] = half(f.slo, o.LatencyP99MS)
+		memo.p99 = p99
+	}
+	if comp != memo.comp {
+		u[objCompliance] = clamp01(o.Compliance)
+		memo.comp = comp
+	}
+	u[objAvailability] = f.errCurve.atMemo(o.ErrorRate, av)
+	if risk != memo.risk || lead != memo.lead {
+		u[objDeploySafety] = (half(f.failed, o.DeployRisk) + half(f.lead, o.LeadTimeMin)) / 2
+		memo.risk, memo.lead = risk, lead
+	}
+}
+
 // Complexity weights: what a variant adds to run and understand. The
 // numbers are the project's modelling choice (DESIGN.md "Complexity"), so
 // that one more resource or service weighs as much as one hook, and a
@@ -188,131 +226,247 @@ const (
 // traffic hooks and alarms the deployment alarms (the template's and the
 // ones a gene adds). templateKeys is the customer keys the template declares.
 func complexity(st *infra.State, templateKeys int) float64 {
-	var res, settings, hooks, alarms float64
-	svc := 0
-	res += float64(templateKeys + len(st.Alarms))
-	if templateKeys > 0 {
-		svc |= svcKMS
-	}
-	if len(st.Alarms) > 0 {
-		svc |= svcCloudWatch
-	}
-	for i := range st.Functions {
-		f := &st.Functions[i]
-		res++
-		svc |= svcLambda
-		if f.MemoryMB != 128 { // Lambda default MemorySize (aws-facts.md 3.1 [V])
-			settings++
-		}
-		if f.Arch == infra.ARM64 {
-			settings++
-		}
-		if f.TimeoutS != 3 { // Lambda default Timeout (aws-facts.md 3.1 [V])
-			settings++
-		}
-		if f.Reserved != infra.None {
-			settings++
-		}
-		if f.Provisioned > 0 {
-			settings++
-		}
-		if f.EphemeralMB > 512 { // Lambda default /tmp (aws-facts.md 3.1 [V])
-			settings++
-		}
-		if f.Deploy != infra.DeployNone {
-			settings++
-			svc |= svcCodeDeploy
-		}
-		if f.DLQ {
-			settings++
-			res++
-			svc |= svcSQS
-		}
-		if f.PreTraffic {
-			hooks++
-		}
-		if f.PostTraffic {
-			hooks++
-		}
-		if f.AlarmLevel > 0 {
-			alarms += float64(f.AlarmLevel)
-			res += float64(f.AlarmLevel)
-			svc |= svcCloudWatch
-		}
-		alarms += float64(len(f.Alarms))
-	}
-	for i := range st.Tables {
-		t := &st.Tables[i]
-		res++
-		svc |= svcDynamoDB
-		if t.Provisioned {
-			settings++
-		}
-		if t.AutoScaleTarget > 0 {
-			settings++
-			res += 2 // a scalable target and a scaling policy
-			svc |= svcCloudWatch
-		}
-		if t.SSE != infra.SSEOwned {
-			settings++
-		}
-		if t.SSE == infra.SSECustomerKMS {
-			svc |= svcKMS
-			if !t.CustomerKeyInTemplate {
-				res++
+	var c cxCache
+	return c.eval(st, templateKeys, nil)
+}
+
+// cxPart is what one resource adds to complexity's counts: resources,
+// settings, hooks and alarms, and the services it uses (svc* bits).
+type cxPart struct {
+	res, settings, hooks, alarms int32
+	svc                          uint8
+}
+
+// nSvc is the number of svc* bits.
+const nSvc = 8
+
+// cxCache is an Evaluator's complexity: every resource's part and their
+// totals, so that a call told which resources changed (infra.Changed)
+// recomputes their parts only. The counts are integers, and complexity's
+// float sums of them are exact, so the result is the same bit for bit
+// whatever was recomputed.
+type cxCache struct {
+	valid          bool
+	fn, tb, bk, ap []cxPart
+	tot            cxPart
+	// svc[k] counts the resources that use service bit k; services is
+	// the number of k with svc[k] > 0.
+	svc      [nSvc]int32
+	services int32
+}
+
+// eval returns complexity(st, templateKeys). ch (when not nil and the cache
+// is valid) lists every resource of st that may differ from the State of
+// the previous call (infra.Binder.ApplyChanged); nil: st is recounted.
+func (c *cxCache) eval(st *infra.State, templateKeys int, ch *infra.Changed) float64 {
+	if !c.valid || ch == nil || ch.All || len(c.fn) != len(st.Functions) || len(c.tb) != len(st.Tables) ||
+		len(c.bk) != len(st.Buckets) || len(c.ap) != len(st.APIs) {
+		c.count(st, templateKeys)
+	} else {
+		for k := 0; k < ch.Len(); k++ {
+			kind, i := ch.At(k)
+			switch kind {
+			case 'f':
+				c.move(&c.fn[i], fnPart(&st.Functions[i]))
+			case 't':
+				c.move(&c.tb[i], tablePart(&st.Tables[i]))
+			case 'b':
+				c.move(&c.bk[i], bucketPart(&st.Buckets[i]))
+			case 'a':
+				c.move(&c.ap[i], apiPart(&st.APIs[i]))
 			}
 		}
-		if t.PITR {
-			settings++
-		}
-		if t.Replicas > 0 {
-			settings++
-		}
 	}
-	for i := range st.Buckets {
-		b := &st.Buckets[i]
-		res++
-		svc |= svcS3
-		if b.SSE != infra.BucketSSENone {
-			settings++
-		}
-		if b.SSE == infra.BucketSSEKMS || b.SSE == infra.BucketSSEKMSBucketKey {
-			svc |= svcKMS
-		}
-		if b.Versioning {
-			settings++
-		}
-		if b.Logging {
-			settings++
-			res++
-		}
-		if b.Replication {
-			settings++
-			res++
-		}
-		if b.BlockAll() {
-			settings++
-		}
-		if b.TLSOnly {
-			settings++
-			res++
-		}
+	t := &c.tot
+	return cxResource*float64(t.res) + cxService*float64(c.services) + cxSetting*float64(t.settings) +
+		cxHook*float64(t.hooks) + cxAlarm*float64(t.alarms)
+}
+
+// count recounts every resource of st.
+func (c *cxCache) count(st *infra.State, templateKeys int) {
+	c.fn = resize(c.fn, len(st.Functions))
+	c.tb = resize(c.tb, len(st.Tables))
+	c.bk = resize(c.bk, len(st.Buckets))
+	c.ap = resize(c.ap, len(st.APIs))
+	c.tot, c.svc, c.services = cxPart{}, [nSvc]int32{}, 0
+	// The template's keys, alarms and queues: no gene changes them.
+	var fixed cxPart
+	fixed.res = int32(templateKeys + len(st.Alarms) + len(st.Queues))
+	if templateKeys > 0 {
+		fixed.svc |= svcKMS
 	}
-	for i := range st.APIs {
-		a := &st.APIs[i]
-		res++
-		svc |= svcAPIGateway
-		if a.CacheGB > 0 {
-			settings++
-		}
+	if len(st.Alarms) > 0 {
+		fixed.svc |= svcCloudWatch
 	}
 	if len(st.Queues) > 0 {
-		res += float64(len(st.Queues))
-		svc |= svcSQS
+		fixed.svc |= svcSQS
 	}
-	var services float64
-	for s := svc; s != 0; s &= s - 1 {
-		services++
+	c.add(fixed, 1)
+	for i := range st.Functions {
+		c.fn[i] = fnPart(&st.Functions[i])
+		c.add(c.fn[i], 1)
 	}
-	return cxResource*res + cxService*services + cxSetting*settings + cxHook*hooks + cxAlarm*alarms
+	for i := range st.Tables {
+		c.tb[i] = tablePart(&st.Tables[i])
+		c.add(c.tb[i], 1)
+	}
+	for i := range st.Buckets {
+		c.bk[i] = bucketPart(&st.Buckets[i])
+		c.add(c.bk[i], 1)
+	}
+	for i := range st.APIs {
+		c.ap[i] = apiPart(&st.APIs[i])
+		c.add(c.ap[i], 1)
+	}
+	c.valid = true
+}
+
+// move replaces the part *old with p in the totals.
+func (c *cxCache) move(old *cxPart, p cxPart) {
+	if *old == p {
+		return
+	}
+	c.add(*old, -1)
+	c.add(p, 1)
+	*old = p
+}
+
+// add adds sign (1 or -1) times p to the totals.
+func (c *cxCache) add(p cxPart, sign int32) {
+	c.tot.res += sign * p.res
+	c.tot.settings += sign * p.settings
+	c.tot.hooks += sign * p.hooks
+	c.tot.alarms += sign * p.alarms
+	for s := p.svc; s != 0; s &= s - 1 {
+		k := bits.TrailingZeros8(s)
+		n := c.svc[k]
+		c.svc[k] = n + sign
+		switch {
+		case n == 0:
+			c.services++
+		case n+sign == 0:
+			c.services--
+		}
+	}
+}
+
+// resize returns s with length n, reusing its array when it is large enough.
+func resize[T any](s []T, n int) []T {
+	if cap(s) >= n {
+		return s[:n]
+	}
+	return make([]T, n)
+}
+
+// fnPart is what function f adds to complexity.
+func fnPart(f *infra.Function) cxPart {
+	p := cxPart{res: 1, svc: svcLambda}
+	if f.MemoryMB != 128 { // Lambda default MemorySize (aws-facts.md 3.1 [V])
+		p.settings++
+	}
+	if f.Arch == infra.ARM64 {
+		p.settings++
+	}
+	if f.TimeoutS != 3 { // Lambda default Timeout (aws-facts.md 3.1 [V])
+		p.settings++
+	}
+	if f.Reserved != infra.None {
+		p.settings++
+	}
+	if f.Provisioned > 0 {
+		p.settings++
+	}
+	if f.EphemeralMB > 512 { // Lambda default /tmp (aws-facts.md 3.1 [V])
+		p.settings++
+	}
+	if f.Deploy != infra.DeployNone {
+		p.settings++
+		p.svc |= svcCodeDeploy
+	}
+	if f.DLQ {
+		p.settings++
+		p.res++
+		p.svc |= svcSQS
+	}
+	if f.PreTraffic {
+		p.hooks++
+	}
+	if f.PostTraffic {
+		p.hooks++
+	}
+	if f.AlarmLevel > 0 {
+		p.alarms += int32(f.AlarmLevel)
+		p.res += int32(f.AlarmLevel)
+		p.svc |= svcCloudWatch
+	}
+	p.alarms += int32(len(f.Alarms))
+	return p
+}
+
+// tablePart is what table t adds to complexity.
+func tablePart(t *infra.Table) cxPart {
+	p := cxPart{res: 1, svc: svcDynamoDB}
+	if t.Provisioned {
+		p.settings++
+	}
+	if t.AutoScaleTarget > 0 {
+		p.settings++
+		p.res += 2 // a scalable target and a scaling policy
+		p.svc |= svcCloudWatch
+	}
+	if t.SSE != infra.SSEOwned {
+		p.settings++
+	}
+	if t.SSE == infra.SSECustomerKMS {
+		p.svc |= svcKMS
+		if !t.CustomerKeyInTemplate {
+			p.res++
+		}
+	}
+	if t.PITR {
+		p.settings++
+	}
+	if t.Replicas > 0 {
+		p.settings++
+	}
+	return p
+}
+
+// bucketPart is what bucket b adds to complexity.
+func bucketPart(b *infra.Bucket) cxPart {
+	p := cxPart{res: 1, svc: svcS3}
+	if b.SSE != infra.BucketSSENone {
+		p.settings++
+	}
+	if b.SSE == infra.BucketSSEKMS || b.SSE == infra.BucketSSEKMSBucketKey {
+		p.svc |= svcKMS
+	}
+	if b.Versioning {
+		p.settings++
+	}
+	if b.Logging {
+		p.settings++
+		p.res++
+	}
+	if b.Replication {
+		p.settings++
+		p.res++
+	}
+	if b.BlockAll() {
+		p.settings++
+	}
+	if b.TLSOnly {
+		p.settings++
+		p.res++
+	}
+	return p
+}
+
+// apiPart is what API a adds to complexity.
+func apiPart(a *infra.API) cxPart {
+	p := cxPart{res: 1, svc: svcAPIGateway}
+	if a.CacheGB > 0 {
+		p.settings++
+	}
+	return p
 }

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -53,6 +54,30 @@ func TestLogMemo(t *testing.T) {
 		for k, x := range xs {
 			if got, want := c.atMemo(x, &memo), c.at(x); !sameBits(got, want) {
 				t.Errorf("budget %g step %d: atMemo(%g) = %g, want %g", budget, k, x, got, want)
+			}
+		}
+	}
+}
+
+// TestUtilitiesMemo: utilitiesMemo, fed a sequence of objectives that
+// change one input at a time (values that repeat, -0, NaN and
+// infinities among them), gives utilities' values bit for bit.
+func TestUtilitiesMemo(t *testing.T) {
+	f := readFitness(nil, 1e6, 4)
+	vals := []float64{0, math.Copysign(0, -1), 0.001, 0.5, 1, 3, 120, 1e9, math.NaN(), math.Inf(1), -2}
+	rng := rand.New(rand.NewPCG(5, 6))
+	var o Objectives
+	fields := []*float64{&o.CostUSDMonth, &o.LatencyP99MS, &o.Compliance, &o.ErrorRate, &o.DeployRisk, &o.LeadTimeMin}
+	var got, want [nObjectives]float64
+	var av, avWant logMemo
+	var memo utilMemo
+	for k := 0; k < 5000; k++ {
+		*fields[rng.IntN(len(fields))] = vals[rng.IntN(len(vals))]
+		f.utilitiesMemo(&o, &got, &av, &memo)
+		f.utilities(&o, &want, &avWant)
+		for i := range got {
+			if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
+				t.Fatalf("step %d, %+v: utility %s %v, want %v", k, o, objectiveNames[i], got[i], want[i])
 			}
 		}
 	}

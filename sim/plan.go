@@ -150,6 +150,12 @@ type Evaluator struct {
 	util     [nObjectives]float64
 	// avMemo is the availability utility's last error rate and value.
 	avMemo logMemo
+	// uMemo is the other utilities' last inputs (fitnessParams.utilities).
+	uMemo utilMemo
+	// ch is what the last ApplyChanged rewrote of st: the cost, the
+	// compliance checks and the complexity compare or recount only that.
+	ch infra.Changed
+	cx cxCache
 }
 
 // NewEvaluator returns an Evaluator with its own scratch state.
@@ -182,10 +188,12 @@ func (e *Evaluator) Evaluate(g genome.Genome, m *Metrics) {
 		// Not a genome of the space: st no longer holds prev.
 		p.binder.Apply(e.st, g)
 		e.havePrev = false
+		e.ch = infra.Changed{All: true}
 	case e.havePrev:
-		p.binder.ApplyFrom(e.st, e.prev, g)
+		p.binder.ApplyChanged(e.st, e.prev, g, &e.ch)
 	default:
 		p.binder.Apply(e.st, g)
+		e.ch = infra.Changed{All: true}
 	}
 	if len(g) == len(e.prev) {
 		copy(e.prev, g)
@@ -200,10 +208,12 @@ func (e *Evaluator) Evaluate(g genome.Genome, m *Metrics) {
 		o.LatencyP50MS, o.LatencyP95MS, o.LatencyP99MS = a.P50MS, a.P95MS, a.P99MS
 		o.ErrorRate, o.Availability = a.ErrorRate, a.Availability
 	}
-	p.cost.eval(st, e.perfR, e.cost)
+	// Every model's cache below was last given this st, and Evaluate is
+	// the only writer of st: e.ch lists all that changed since.
+	p.cost.evalChanged(st, e.perfR, e.cost, &e.ch)
 	o.CostUSDMonth = e.cost.total
 	if p.comp != nil {
-		p.comp.Eval(st, e.compR)
+		p.comp.EvalChanged(st, e.compR, &e.ch)
 		o.Compliance = e.compR.Score
 		m.RulesPassed, m.RulesFailed = e.compR.Passed, e.compR.Failed
 	}
@@ -213,7 +223,7 @@ func (e *Evaluator) Evaluate(g genome.Genome, m *Metrics) {
 		p.roll.Eval(st, e.rollR)
 		o.DeployRisk, o.LeadTimeMin = e.rollR.DeployRisk, e.rollR.LeadTimeMin
 	}
-	o.Complexity = complexity(st, p.keys)
+	o.Complexity = e.cx.eval(st, p.keys, &e.ch)
 	e.fitness(m)
 }
 
@@ -221,7 +231,7 @@ func (e *Evaluator) Evaluate(g genome.Genome, m *Metrics) {
 func (e *Evaluator) fitness(m *Metrics) {
 	f := &e.p.fit
 	c := e.p.computed
-	f.utilities(&m.Objectives, &e.util, &e.avMemo)
+	f.utilitiesMemo(&m.Objectives, &e.util, &e.avMemo, &e.uMemo)
 	var sum float64
 	for i := 0; i < nObjectives; i++ {
 		if e.p.objectiveComputed(i) {

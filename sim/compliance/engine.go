@@ -222,6 +222,16 @@ func (e *Engine) NewResult() *Result {
 // with results bit for bit those of a full evaluation. It allocates
 // nothing on a Result from e.NewResult.
 func (e *Engine) Eval(st *infra.State, out *Result) {
+	e.EvalChanged(st, out, nil)
+}
+
+// EvalChanged is Eval, told by ch (when not nil) what changed in st since
+// the previous Eval or EvalChanged into out: st must then be the State of
+// that call with only the resources ch lists rewritten (as
+// infra.Binder.ApplyChanged reports them), so that the checks of the
+// resources ch does not list keep their statuses without their fields
+// being compared. ch nil (or All) compares every resource, as Eval.
+func (e *Engine) EvalChanged(st *infra.State, out *Result, ch *infra.Changed) {
 	if !e.haveState {
 		st = nil
 	}
@@ -233,7 +243,7 @@ func (e *Engine) Eval(st *infra.State, out *Result) {
 			return
 		}
 		if st != nil && e.fits(st) {
-			e.evalIncr(st, out)
+			e.evalIncr(st, out, ch)
 			return
 		}
 	}

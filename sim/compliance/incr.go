@@ -348,8 +348,9 @@ func resize[T any](s []T, n int) []T {
 	return make([]T, n)
 }
 
-// evalIncr is Eval on a State of Compile's layout.
-func (e *Engine) evalIncr(st *infra.State, out *Result) {
+// evalIncr is Eval on a State of Compile's layout; ch (EvalChanged), when
+// not nil nor All, lists the only resources whose keys may differ.
+func (e *Engine) evalIncr(st *infra.State, out *Result, ch *infra.Changed) {
 	c := out.inc
 	if c == nil || c.owner != out || c.e != e {
 		e.evalFull(st, out)
@@ -357,47 +358,43 @@ func (e *Engine) evalIncr(st *infra.State, out *Result) {
 	}
 	sum := c.sum
 	x := &e.incr
-	for i := range st.Functions {
-		if d := e.fnChanges(&st.Functions[i], &c.fns[i]); d != 0 {
-			e.redoRes(shapeFunctions, i, d, st, out, &sum)
-		}
-	}
 	tables := false
-	for i := range st.Tables {
-		if k := tableKeyOf(&st.Tables[i]); k != c.tabs[i] {
-			if d := k.own ^ c.tabs[i].own; d != 0 {
-				e.redoRes(shapeTables, i, d, st, out, &sum)
+	if ch != nil && !ch.All {
+		for k := 0; k < ch.Len(); k++ {
+			switch kind, i := ch.At(k); kind {
+			case 'f':
+				e.fnRes(st, i, out, &sum)
+			case 't':
+				tables = e.tableRes(st, i, out, &sum) || tables
+			case 'b':
+				e.bucketRes(st, i, out, &sum)
+			case 'a':
+				e.apiRes(st, i, out, &sum)
 			}
-			tables = tables || k.rcu != c.tabs[i].rcu || k.wcu != c.tabs[i].wcu
-			c.tabs[i] = k
+		}
+	} else {
+		for i := range st.Functions {
+			e.fnRes(st, i, out, &sum)
+		}
+		for i := range st.Tables {
+			tables = e.tableRes(st, i, out, &sum) || tables
+		}
+		for i := range st.Buckets {
+			e.bucketRes(st, i, out, &sum)
+		}
+		for i := range st.APIs {
+			e.apiRes(st, i, out, &sum)
+		}
+		for i := range st.Queues {
+			if k := queueKeyOf(&st.Queues[i]); k != c.qs[i] {
+				d := k ^ c.qs[i]
+				c.qs[i] = k
+				e.redoRes(shapeQueues, i, d, st, out, &sum)
+			}
 		}
 	}
 	if tables {
 		e.update(x.tables, nil, depAll, st, out, c.stat, &sum)
-	}
-	for i := range st.Buckets {
-		if k := bucketKeyOf(&st.Buckets[i]); k != c.bkts[i] {
-			d := k ^ c.bkts[i]
-			c.bkts[i] = k
-			e.redoRes(shapeBuckets, i, d, st, out, &sum)
-		}
-	}
-	for i := range st.APIs {
-		if k := apiKeyOf(&st.APIs[i]); k != c.apis[i] {
-			d := k.flags ^ c.apis[i].flags
-			if k.cacheGB != c.apis[i].cacheGB {
-				d |= apiCacheGB
-			}
-			c.apis[i] = k
-			e.redoRes(shapeAPIs, i, d, st, out, &sum)
-		}
-	}
-	for i := range st.Queues {
-		if k := queueKeyOf(&st.Queues[i]); k != c.qs[i] {
-			d := k ^ c.qs[i]
-			c.qs[i] = k
-			e.redoRes(shapeQueues, i, d, st, out, &sum)
-		}
 	}
 	if len(x.always) > 0 {
 		e.update(x.always, nil, depAll, st, out, c.stat, &sum)
@@ -406,6 +403,56 @@ func (e *Engine) evalIncr(st *infra.State, out *Result) {
 	t := e.fixed
 	t.unpack(sum)
 	out.write(&t)
+}
+
+// fnRes compares function i with its key and recomputes the checks the
+// change reaches.
+func (e *Engine) fnRes(st *infra.State, i int, out *Result, sum *packed) {
+	if d := e.fnChanges(&st.Functions[i], &out.inc.fns[i]); d != 0 {
+		e.redoRes(shapeFunctions, i, d, st, out, sum)
+	}
+}
+
+// tableRes compares table i with its key, recomputes its own checks the
+// change reaches, and reports whether what the account's throughput check
+// reads of it changed.
+func (e *Engine) tableRes(st *infra.State, i int, out *Result, sum *packed) bool {
+	c := out.inc
+	k := tableKeyOf(&st.Tables[i])
+	if k == c.tabs[i] {
+		return false
+	}
+	if d := k.own ^ c.tabs[i].own; d != 0 {
+		e.redoRes(shapeTables, i, d, st, out, sum)
+	}
+	tables := k.rcu != c.tabs[i].rcu || k.wcu != c.tabs[i].wcu
+	c.tabs[i] = k
+	return tables
+}
+
+// bucketRes compares bucket i with its key and recomputes the checks the
+// change reaches.
+func (e *Engine) bucketRes(st *infra.State, i int, out *Result, sum *packed) {
+	c := out.inc
+	if k := bucketKeyOf(&st.Buckets[i]); k != c.bkts[i] {
+		d := k ^ c.bkts[i]
+		c.bkts[i] = k
+		e.redoRes(shapeBuckets, i, d, st, out, sum)
+	}
+}
+
+// apiRes compares API i with its key and recomputes the checks the change
+// reaches.
+func (e *Engine) apiRes(st *infra.State, i int, out *Result, sum *packed) {
+	c := out.inc
+	if k := apiKeyOf(&st.APIs[i]); k != c.apis[i] {
+		d := k.flags ^ c.apis[i].flags
+		if k.cacheGB != c.apis[i].cacheGB {
+			d |= apiCacheGB
+		}
+		c.apis[i] = k
+		e.redoRes(shapeAPIs, i, d, st, out, sum)
+	}
 }
 
 // redoRes recomputes those of the checks of resource i of shape kind k

@@ -21,9 +21,53 @@ const maxDirty = 8
 // The caller keeps prev as its own copy of the genome last applied to st:
 // a genome mutated in place after it was applied is not a valid prev.
 func (b *Binder) ApplyFrom(st *State, prev, g genome.Genome) {
+	b.ApplyChanged(st, prev, g, nil)
+}
+
+// Changed is what one ApplyChanged rewrote of a State: All, or the
+// resources of the units it redid (a superset of the resources whose
+// fields differ from before the call). Genes write functions, tables,
+// buckets and APIs only: queues, alarms and everything else of a State
+// ApplyChanged never changes (Apply copies them from the baseline, which
+// they already equal).
+type Changed struct {
+	// All: the State was rewritten in full (Apply); any field may differ.
+	All bool
+	n   int
+	cat [maxDirty]byte
+	res [maxDirty]int32
+}
+
+// Len is the number of resources listed (0 when All).
+func (c *Changed) Len() int { return c.n }
+
+// At returns resource k of the list: its kind ('f' function, 't' table,
+// 'b' bucket, 'a' API) and its index in the State's slice of that kind.
+func (c *Changed) At(k int) (kind byte, res int) { return c.cat[k], int(c.res[k]) }
+
+// Has reports whether resources of kind are listed or All is set.
+func (c *Changed) Has(kind byte) bool {
+	if c.All {
+		return true
+	}
+	for _, k := range c.cat[:c.n] {
+		if k == kind {
+			return true
+		}
+	}
+	return false
+}
+
+// ApplyChanged is ApplyFrom, and writes into ch (when not nil) what it
+// rewrote: All when it applied g in full, else the redone units'
+// resources.
+func (b *Binder) ApplyChanged(st *State, prev, g genome.Genome, ch *Changed) {
 	n := len(b.hot)
 	if prev == nil || len(prev) != len(g) || len(g) < n {
 		b.Apply(st, g)
+		if ch != nil {
+			ch.All, ch.n = true, 0
+		}
 		return
 	}
 	prev, g = prev[:n], g[:n]
@@ -46,6 +90,9 @@ func (b *Binder) ApplyFrom(st *State, prev, g genome.Genome) {
 		}
 		if d == maxDirty {
 			b.Apply(st, g)
+			if ch != nil {
+				ch.All, ch.n = true, 0
+			}
 			return
 		}
 		dirty[d] = u
@@ -53,6 +100,12 @@ func (b *Binder) ApplyFrom(st *State, prev, g genome.Genome) {
 	}
 	for _, u := range dirty[:d] {
 		b.redo(st, g, &b.units[u])
+	}
+	if ch != nil {
+		ch.All, ch.n = false, d
+		for k, u := range dirty[:d] {
+			ch.cat[k], ch.res[k] = b.units[u].cat, b.units[u].res
+		}
 	}
 }
 

@@ -172,7 +172,13 @@ func TestApplyFromMatchesApply(t *testing.T) {
 			if rng.IntN(500) == 0 {
 				prev = nil // the caller lost track: the full Apply
 			}
-			b.ApplyFrom(st, prev, g)
+			before := b.NewState()
+			before.CopyFrom(st)
+			var ch Changed
+			b.ApplyChanged(st, prev, g, &ch)
+			if d := unlisted(before, st, &ch); d != "" {
+				t.Fatalf("space %d step %d: prev %v, genome %v: %s changed but ApplyChanged does not list it", bi, k, prev, g, d)
+			}
 			want := b.NewState()
 			b.Apply(want, g)
 			if d := sameBits(reflect.ValueOf(*st), reflect.ValueOf(*want), "State"); d != "" || !reflect.DeepEqual(st, want) {
@@ -185,6 +191,50 @@ func TestApplyFromMatchesApply(t *testing.T) {
 	if steps < 20000+300*(len(binders)-1) || len(binders) < 300 {
 		t.Errorf("only %d steps compared", steps)
 	}
+}
+
+// unlisted returns the first resource of after that differs from before
+// and that ch does not list (nor All), or "" when there is none, or when
+// something outside the listed kinds (queues, alarms, the rest) differs.
+func unlisted(before, after *State, ch *Changed) string {
+	if ch.All {
+		return ""
+	}
+	listed := func(kind byte, i int) bool {
+		for k := 0; k < ch.Len(); k++ {
+			if c, r := ch.At(k); c == kind && r == i {
+				return true
+			}
+		}
+		return false
+	}
+	for i := range after.Functions {
+		if !reflect.DeepEqual(before.Functions[i], after.Functions[i]) && !listed('f', i) {
+			return "function " + after.Functions[i].ID
+		}
+	}
+	for i := range after.Tables {
+		if !reflect.DeepEqual(before.Tables[i], after.Tables[i]) && !listed('t', i) {
+			return "table " + after.Tables[i].ID
+		}
+	}
+	for i := range after.Buckets {
+		if !reflect.DeepEqual(before.Buckets[i], after.Buckets[i]) && !listed('b', i) {
+			return "bucket " + after.Buckets[i].ID
+		}
+	}
+	for i := range after.APIs {
+		if !reflect.DeepEqual(before.APIs[i], after.APIs[i]) && !listed('a', i) {
+			return "API " + after.APIs[i].ID
+		}
+	}
+	b, a := *before, *after
+	b.Functions, b.Tables, b.Buckets, b.APIs = nil, nil, nil, nil
+	a.Functions, a.Tables, a.Buckets, a.APIs = nil, nil, nil, nil
+	if !reflect.DeepEqual(b, a) {
+		return "a field outside functions, tables, buckets and APIs"
+	}
+	return ""
 }
 
 // widened returns sp with "no DeploymentPreference" among the values of
