@@ -10,7 +10,55 @@ import (
 // turns it into a per-attempt throttle probability: the share of the
 // demand's capacity units the table cannot serve (a fluid model; retried
 // attempts are taken as independent).
+//
+// The demand depends on the variant only through each function's
+// ev.invoked (rates, calls and item sizes are fixed at Compile): when every
+// one is bit for bit the one of the last sum (fnModel.demInv), the sums
+// are the same and are kept. Each direction's throttleShare is computed
+// again only when one of its inputs (shareIn) changed; tableModel.moved
+// says whether qRead or qWrite changed bits in this call.
 func (m *Model) evalTables(st *infra.State) {
+	if !m.demOK || m.invokedMoved() {
+		m.sumDemand()
+	}
+	for t := range m.tables {
+		tm := &m.tables[t]
+		tab := &st.Tables[t]
+		tp := 0.0
+		if tm.weight > 0 {
+			tp = tm.peakShare / tm.weight * secondsPerDay
+		}
+		tm.moved = false
+		if !tm.inR.same(tm.demR, tp, tab.Provisioned, tab.RCU, tab.AutoScaleTarget, tab.AutoScaleMinRCU, tab.AutoScaleMaxRCU) {
+			tm.inR.set(tm.demR, tp, tab.Provisioned, tab.RCU, tab.AutoScaleTarget, tab.AutoScaleMinRCU, tab.AutoScaleMaxRCU)
+			q := throttleShare(tm.demR, tp, tab.Provisioned, tab.RCU, tab.AutoScaleTarget, tab.AutoScaleMinRCU, tab.AutoScaleMaxRCU)
+			tm.moved = tm.moved || !sameBits2(q, tm.qRead)
+			tm.qRead = q
+		}
+		if !tm.inW.same(tm.demW, tp, tab.Provisioned, tab.WCU, tab.AutoScaleTarget, tab.AutoScaleMinWCU, tab.AutoScaleMaxWCU) {
+			tm.inW.set(tm.demW, tp, tab.Provisioned, tab.WCU, tab.AutoScaleTarget, tab.AutoScaleMinWCU, tab.AutoScaleMaxWCU)
+			q := throttleShare(tm.demW, tp, tab.Provisioned, tab.WCU, tab.AutoScaleTarget, tab.AutoScaleMinWCU, tab.AutoScaleMaxWCU)
+			tm.moved = tm.moved || !sameBits2(q, tm.qWrite)
+			tm.qWrite = q
+		}
+	}
+}
+
+// invokedMoved reports whether a function with traffic has an ev.invoked
+// other (by its bits) than the one the demand was last summed with.
+func (m *Model) invokedMoved() bool {
+	for i := range m.fns {
+		if fm := &m.fns[i]; fm.has && fbits(fm.ev.invoked) != fm.demInv {
+			return true
+		}
+	}
+	return false
+}
+
+// sumDemand sums every function's DynamoDB demand per table and regime
+// (units/s) and the tables' peak shares, recording each function's
+// ev.invoked in demInv.
+func (m *Model) sumDemand() {
 	for t := range m.tables {
 		m.tables[t].demR = [2]float64{}
 		m.tables[t].demW = [2]float64{}
@@ -21,6 +69,7 @@ func (m *Model) evalTables(st *infra.State) {
 		if !fm.has {
 			continue
 		}
+		fm.demInv = fbits(fm.ev.invoked)
 		for k := range fm.calls {
 			c := &fm.calls[k]
 			if c.table < 0 || c.table >= len(m.tables) {
@@ -38,16 +87,35 @@ func (m *Model) evalTables(st *infra.State) {
 			}
 		}
 	}
-	for t := range m.tables {
-		tm := &m.tables[t]
-		tab := &st.Tables[t]
-		tp := 0.0
-		if tm.weight > 0 {
-			tp = tm.peakShare / tm.weight * secondsPerDay
-		}
-		tm.qRead = throttleShare(tm.demR, tp, tab.Provisioned, tab.RCU, tab.AutoScaleTarget, tab.AutoScaleMinRCU, tab.AutoScaleMaxRCU)
-		tm.qWrite = throttleShare(tm.demW, tp, tab.Provisioned, tab.WCU, tab.AutoScaleTarget, tab.AutoScaleMinWCU, tab.AutoScaleMaxWCU)
-	}
+	m.demOK = true
+}
+
+// shareIn is what throttleShare read for one direction (reads or writes)
+// of a table, floats by their bits; valid is false in the zero value,
+// which matches no call's.
+type shareIn struct {
+	dem                       [2]uint64
+	tp, units, target, lo, hi uint64
+	provisioned, valid        bool
+}
+
+// same reports whether throttleShare's arguments are bit for bit the ones
+// set recorded.
+func (s *shareIn) same(dem [2]float64, tp float64, provisioned bool, units, target, lo, hi float64) bool {
+	return s.valid && s.dem[0] == fbits(dem[0]) && s.dem[1] == fbits(dem[1]) && s.tp == fbits(tp) &&
+		s.provisioned == provisioned && s.units == fbits(units) && s.target == fbits(target) &&
+		s.lo == fbits(lo) && s.hi == fbits(hi)
+}
+
+// set records throttleShare's arguments.
+func (s *shareIn) set(dem [2]float64, tp float64, provisioned bool, units, target, lo, hi float64) {
+	*s = shareIn{dem: [2]uint64{fbits(dem[0]), fbits(dem[1])}, tp: fbits(tp), units: fbits(units),
+		target: fbits(target), lo: fbits(lo), hi: fbits(hi), provisioned: provisioned, valid: true}
+}
+
+// sameBits2 reports whether a and b are bit for bit equal.
+func sameBits2(a, b [2]float64) bool {
+	return fbits(a[0]) == fbits(b[0]) && fbits(a[1]) == fbits(b[1])
 }
 
 // throttleShare returns, per regime, the share of a table's demand (units

@@ -25,17 +25,33 @@ const secondsPerDay = 86400
 // into a key under which the function's evaluation is kept, so a
 // configuration seen before costs a look-up. The application's percentiles
 // are kept under the functions' keys in the same way.
+//
+// What did not change since the previous call is not computed again: the
+// KMS times while no bucket's SSE changes (updateKMS), a function's
+// prepared inputs while its settings are the same (prepare), the tables'
+// demand while no function's invoked share moves and each throttle share
+// while its inputs are the same (evalTables), a function's look-up while
+// neither its prepared inputs nor its tables' throttle probabilities moved,
+// and the application's percentiles while no function of its mixture
+// changed entry and the pool's blocking is the same. Every one compares
+// all the inputs of the work it skips, bit for bit, so the results are
+// those of a fresh Model (TestShortcutsFollowEveryInput).
 func (m *Model) Eval(st *infra.State, out *Result) {
 	if len(st.Functions) != len(m.fns) || len(st.Tables) != len(m.tables) || len(out.Functions) != len(m.fns) {
 		panic("perf: Eval on a State or Result of another shape than the compiled one")
 	}
 	// 1. Each function's cheap inputs: duration, API, timeout, concurrency.
+	m.updateKMS(st.Buckets)
 	for i := range m.fns {
-		m.fns[i].prepare(&st.Functions[i], st, m.apiHit)
+		fm := &m.fns[i]
+		fm.moved = fm.prepare(&st.Functions[i], st, m.apiHit) // prepared, until stage 3
 	}
 	// 2. DynamoDB demand and throttling.
 	m.evalTables(st)
-	// 3. Retries, concurrency, provisioned spill-over and cold starts.
+	// 3. Retries, concurrency, provisioned spill-over and cold starts. A
+	// function whose prepared inputs and tables' throttle probabilities
+	// are the last call's has the key of its current entry (cur): its
+	// look-up would hit cur and change nothing.
 	reserved := 0
 	var poolLoad [2]float64
 	for i := range m.fns {
@@ -43,7 +59,12 @@ func (m *Model) Eval(st *infra.State, out *Result) {
 		if f := &st.Functions[i]; f.Reserved > 0 {
 			reserved += f.Reserved
 		}
-		m.stage1(fm, &st.Functions[i])
+		if m.noMemo || fm.moved || fm.cur < 0 || fm.tablesMoved(m.tables) {
+			fm.moved = m.stage1(fm, &st.Functions[i])
+			if fm.moved && fm.inMix {
+				m.appOK = false
+			}
+		}
 		if fm.has && fm.ev.cap < 0 {
 			poolLoad[offPeak] += fm.ev.load[offPeak]
 			poolLoad[peak] += fm.ev.load[peak]
@@ -92,41 +113,95 @@ func (m *Model) poolBlocking(load [2]float64, pool int) [2]float64 {
 	}
 	k := m.poolKey[:]
 	k[0], k[1], k[2] = fbits(load[offPeak]), fbits(load[peak]), uint64(pool)
-	id, h, ok := m.pool.find(k)
+	id, h, ok := m.pool.findFrom2(k, m.poolLast[0], m.poolLast[1])
 	if ok {
+		if id != m.poolLast[0] {
+			m.poolLast = [2]int{id, m.poolLast[0]}
+		}
 		return m.poolVals[id]
 	}
 	b := [2]float64{erlangB(load[offPeak], pool), erlangB(load[peak], pool)}
-	if _, reset := m.pool.add(k, h); reset {
+	id, reset := m.pool.add(k, h)
+	if reset {
 		m.poolVals = m.poolVals[:0]
 	}
+	m.poolLast = [2]int{id, m.poolLast[0]}
 	m.poolVals = append(m.poolVals, b)
 	return b
 }
 
+// updateKMS sets every function's kms (kmsMS) for the buckets b, unless
+// no bucket's SSE changed since the last time (kmsMS reads nothing else of
+// them).
+func (m *Model) updateKMS(b []infra.Bucket) {
+	if m.kmsOK && len(b) == len(m.sse) {
+		same := true
+		for i := range b {
+			if b[i].SSE != m.sse[i] {
+				same = false
+				break
+			}
+		}
+		if same {
+			return
+		}
+	}
+	for i := range m.fns {
+		m.fns[i].kms = kmsMS(m.fns[i].calls, b)
+	}
+	m.kmsOK = len(b) == len(m.sse)
+	if m.kmsOK {
+		for i := range b {
+			m.sse[i] = b[i].SSE
+		}
+	}
+}
+
+// tablesMoved reports whether the throttle probabilities of a table the
+// function calls changed in this Eval (tableModel.moved).
+func (fm *fnModel) tablesMoved(tables []tableModel) bool {
+	for c := range fm.calls {
+		if t := fm.calls[c].table; t >= 0 && t < len(tables) && tables[t].moved {
+			return true
+		}
+	}
+	return false
+}
+
+// same reports whether prepare's inputs are bit for bit the ones p
+// recorded: function f's settings, the KMS time kms of its S3 calls and
+// its API's type and cache size.
+func (p *prepIn) same(f *infra.Function, kms float64, rest bool, cacheGB float64) bool {
+	return p.valid && p.memMB == fbits(f.MemoryMB) && p.timeoutS == fbits(f.TimeoutS) && p.arch == f.Arch &&
+		p.reserved == f.Reserved && p.prov == f.Provisioned && p.api == f.API && p.image == f.Image &&
+		p.kms == fbits(kms) && p.rest == rest && p.cacheGB == fbits(cacheGB) && p.runtime == f.Runtime
+}
+
 // prepare sets the inputs of function f's evaluation that take no more
 // than arithmetic: its warm duration, API overhead and cache, timeout,
-// reserved and provisioned concurrency, and its runtime's INIT row.
+// reserved and provisioned concurrency, and its runtime's INIT row. It
+// reports whether it did (the inputs changed).
 //
-// What it computes depends only on the fields prepIn holds: when those are
-// bit for bit the previous call's (fm.in), fm.ev already holds its results
-// (prepare wrote them, or stage1 copied them from an entry whose key holds
-// them) and it returns at once.
-func (fm *fnModel) prepare(f *infra.Function, st *infra.State, apiHit []float64) {
-	in := prepIn{
-		memMB: fbits(f.MemoryMB), timeoutS: fbits(f.TimeoutS), kms: fbits(kmsMS(fm.calls, st.Buckets)),
-		arch: f.Arch, reserved: f.Reserved, prov: f.Provisioned, api: f.API,
-		runtime: f.Runtime, image: f.Image, valid: true,
-	}
+// What it computes depends only on the fields prepIn holds (the KMS time
+// is fm.kms, which Eval keeps: updateKMS): when those are bit for bit the
+// previous call's (fm.in), fm.ev already holds its results (prepare wrote
+// them, or stage1 copied them from an entry whose key holds them) and it
+// returns at once.
+func (fm *fnModel) prepare(f *infra.Function, st *infra.State, apiHit []float64) bool {
+	rest, cacheGB := false, 0.0
 	if f.API >= 0 && f.API < len(st.APIs) {
-		in.rest, in.cacheGB = st.APIs[f.API].REST, fbits(st.APIs[f.API].CacheGB)
+		rest, cacheGB = st.APIs[f.API].REST, st.APIs[f.API].CacheGB
 	}
-	if in == fm.in {
-		return
+	if fm.in.same(f, fm.kms, rest, cacheGB) {
+		return false
 	}
-	fm.in = in
+	fm.in = prepIn{
+		memMB: fbits(f.MemoryMB), timeoutS: fbits(f.TimeoutS), kms: fbits(fm.kms),
+		arch: f.Arch, reserved: f.Reserved, prov: f.Provisioned, api: f.API,
+		runtime: f.Runtime, image: f.Image, rest: rest, cacheGB: fbits(cacheGB), valid: true,
+	}
 	ev := &fm.ev
-	ev.durMS = fm.durationMS(f.MemoryMB, f.Arch, math.Float64frombits(in.kms))
+	ev.durMS = fm.durationMS(f.MemoryMB, f.Arch, fm.kms)
 	if fm.row < 0 || fm.rowRuntime != f.Runtime || fm.rowImage != f.Image {
 		fm.row, fm.rowRuntime, fm.rowImage = runtimeRow(f.Runtime, f.Image), f.Runtime, f.Image
 	}
@@ -154,16 +229,19 @@ func (fm *fnModel) prepare(f *infra.Function, st *infra.State, apiHit []float64)
 	if ev.cap >= 0 && ev.prov > ev.cap {
 		ev.prov = ev.cap
 	}
+	return true
 }
 
 // stage1 evaluates function fm's distributions, retries, load and cold
-// starts (fnEval), from its memo when the same inputs were seen before.
-func (m *Model) stage1(fm *fnModel, f *infra.Function) {
+// starts (fnEval), from its memo when the same inputs were seen before. It
+// reports whether fm's entry changed: false only when the look-up met the
+// current one (cur).
+func (m *Model) stage1(fm *fnModel, f *infra.Function) bool {
 	ev := &fm.ev
 	if m.noMemo {
 		fm.cur = -1
 		fm.evalStage1(f, m.tables)
-		return
+		return true
 	}
 	// The key: every input of evalStage1 that varies between variants.
 	k := fm.key
@@ -193,16 +271,17 @@ func (m *Model) stage1(fm *fnModel, f *infra.Function) {
 			j += 2
 		}
 	}
-	id, h, ok := fm.memo.findFrom(k, fm.cur)
+	id, h, ok := fm.memo.findFrom2(k, fm.cur, fm.prev)
 	if ok {
 		// The entry of the previous call left ev as its ev (but throttle,
 		// which stage2 sets), and prepare wrote the key's fields again
 		// with the same values: nothing to copy.
-		if id != fm.cur {
-			*ev = fm.ents.at(id).ev
-			fm.cur = id
+		if id == fm.cur {
+			return false
 		}
-		return
+		*ev = fm.ents.at(id).ev
+		fm.prev, fm.cur = fm.cur, id
+		return true
 	}
 	fm.evalStage1(f, m.tables)
 	id, reset := fm.memo.add(k, h)
@@ -212,7 +291,11 @@ func (m *Model) stage1(fm *fnModel, f *infra.Function) {
 		m.appVals = m.appVals[:0]
 	}
 	fm.ents.push(fnEntry{ev: *ev})
-	fm.cur = id
+	fm.prev, fm.cur = fm.cur, id
+	if reset {
+		fm.prev = -1
+	}
+	return true
 }
 
 // evalStage1 computes what stage1 keeps, from fm.ev's prepared inputs.
@@ -263,7 +346,25 @@ func (m *Model) stage2(i int, fr *FunctionResult) {
 // pool's blocking. The search reads the components only (not the
 // functions' own percentiles), so the answer is the same whether or not
 // those were computed.
+//
+// With the memo, the answer of the last call is kept (appPrev) while no
+// function of the mixture changed its entry (Eval clears appOK) and the
+// pool's blocking is the same: the look-up would return it.
 func (m *Model) appPercentiles() (p50, p95, p99 float64) {
+	if m.noMemo {
+		return m.appMixture()
+	}
+	if m.appOK && sameBits2(m.poolBlock, m.appPool) {
+		return m.appPrev[0], m.appPrev[1], m.appPrev[2]
+	}
+	p50, p95, p99 = m.appMixture()
+	m.appOK, m.appPrev, m.appPool = true, [3]float64{p50, p95, p99}, m.poolBlock
+	return p50, p95, p99
+}
+
+// appMixture is appPercentiles without its shortcut: from the application
+// memo, or computed.
+func (m *Model) appMixture() (p50, p95, p99 float64) {
 	memo := !m.noMemo
 	var h uint64
 	if memo {
@@ -273,9 +374,11 @@ func (m *Model) appPercentiles() (p50, p95, p99 float64) {
 		}
 		k[len(m.mix)] = fbits(m.poolBlock[offPeak])
 		k[len(m.mix)+1] = fbits(m.poolBlock[peak])
-		id, hh, ok := m.app.findFrom(k, m.appLast)
+		id, hh, ok := m.app.findFrom2(k, m.appLast, m.appLast2)
 		if ok {
-			m.appLast = id
+			if id != m.appLast {
+				m.appLast, m.appLast2 = id, m.appLast
+			}
 			v := &m.appVals[id]
 			return v[0], v[1], v[2]
 		}
@@ -304,7 +407,7 @@ func (m *Model) appPercentiles() (p50, p95, p99 float64) {
 		if reset {
 			m.appVals = m.appVals[:0]
 		}
-		m.appLast = id
+		m.appLast, m.appLast2 = id, m.appLast
 		m.appVals = append(m.appVals, [3]float64{p50, p95, p99})
 	}
 	return p50, p95, p99

@@ -81,14 +81,19 @@ func (t *memo) find(key []uint64) (id int, h uint64, ok bool) {
 	}
 }
 
-// findFrom is find, trying first the entry hint (an id find or add
-// returned before, or -1): a search that mostly meets the key it met last
-// (a function's configuration between two neighbouring variants) then
-// costs one comparison, no hash. The comparison is the same exact one, so
-// the answer is find's; h is 0 when the hint matched (no add follows).
-func (t *memo) findFrom(key []uint64, hint int) (id int, h uint64, ok bool) {
+// findFrom2 is find, trying first the entries hint and hint2 (ids find or
+// add returned before, or -1), in turn: a search that mostly meets one of
+// the last two keys it met (a function's configuration between
+// neighbouring variants, or one a one-gene move changed and the next moved
+// back) then costs a comparison or two, no hash. The comparisons are the
+// same exact ones, so the answer is find's; h is 0 when a hint matched (no
+// add follows).
+func (t *memo) findFrom2(key []uint64, hint, hint2 int) (id int, h uint64, ok bool) {
 	if hint >= 0 && hint < t.n && equalWords(t.keys[hint*t.keyLen:(hint+1)*t.keyLen], key) {
 		return hint, 0, true
+	}
+	if hint2 >= 0 && hint2 < t.n && equalWords(t.keys[hint2*t.keyLen:(hint2+1)*t.keyLen], key) {
+		return hint2, 0, true
 	}
 	return t.find(key)
 }

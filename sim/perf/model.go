@@ -65,6 +65,9 @@ type Model struct {
 	pool     memo
 	poolKey  [3]uint64
 	poolVals [][2]float64
+	// poolLast holds the pool entries of the last two look-ups, -1 for
+	// none (memo.findFrom2's hints).
+	poolLast [2]int
 
 	// noMemo turns the tables off (benchmarks and tests of the cold path).
 	noMemo bool
@@ -76,9 +79,10 @@ type Model struct {
 	app     memo
 	appKey  []uint64
 	appVals [][3]float64
-	// appLast is the app entry of the last look-up (-1 before any): the
-	// first one a look-up compares with (memo.findFrom).
-	appLast int
+	// appLast is the app entry of the last look-up (-1 before any) and
+	// appLast2 the one before it: the first ones a look-up compares with
+	// (memo.findFrom2).
+	appLast, appLast2 int
 	// mix lists, in index order, the functions in the application's
 	// latency mixture (mixFunctions); mixComps holds their nComp
 	// components each, reweighted by traffic (scratch).
@@ -89,6 +93,21 @@ type Model struct {
 	mixMemo memo
 	mixKey  []uint64
 	mixVals [][3]float64
+
+	// demOK says the tables' demand was summed (evalTables) with every
+	// function's current fnModel.demInv.
+	demOK bool
+	// sse is each bucket's encryption when the functions' kms was last
+	// computed (kmsOK; kept only while len(State.Buckets) is nBuckets).
+	sse   []infra.BucketSSE
+	kmsOK bool
+	// appOK says appPrev holds the application's p50, p95 and p99 of the
+	// last Eval that computed them, under the pool blocking appPool and
+	// the mixture's functions' entries as they still are (no fnModel.moved
+	// since).
+	appOK   bool
+	appPrev [3]float64
+	appPool [2]float64
 }
 
 // Memo sizes. memoBudget function entries (about 1 KB each) are shared out
@@ -175,19 +194,29 @@ type fnModel struct {
 	sigmas [sigmaSlots]sigmaEntry
 
 	// memo maps the function's configuration (key, scratch) to its entry
-	// in ents; cur is the entry of the last Eval, -1 without memo.
+	// in ents; cur is the entry of the last Eval, -1 without memo, and prev
+	// the one before it (-1 for none): the look-up's hints (findFrom2).
 	memo memo
 	key  []uint64
 	ents chunked[fnEntry]
 	cur  int
+	prev int
 	// in is what the last prepare read (zero before any: valid false).
 	in prepIn
+	// kms is the KMS time of the function's S3 calls under the buckets'
+	// encryption, ms (kmsMS, kept by Eval while no bucket's SSE changes).
+	kms float64
+	// demInv is ev.invoked's bits when the tables' demand was last summed.
+	demInv uint64
+	// moved says the last Eval changed the function's memo entry (cur) or
+	// its content; stage1 skipped or hitting cur leaves it false.
+	moved bool
 }
 
 // prepIn is what fnModel.prepare reads of a variant, floats by their bits:
 // the function's settings, its API's type and cache, and the KMS time of
 // its S3 calls (kmsMS). valid is false in the zero value, which matches
-// no call's.
+// no call's. prepare compares it field by field (same).
 type prepIn struct {
 	memMB, timeoutS, kms, cacheGB uint64
 	arch                          infra.Arch
@@ -213,6 +242,10 @@ type tableModel struct {
 	peakShare, weight float64
 	// qRead and qWrite are the per-attempt throttle probabilities by regime.
 	qRead, qWrite [2]float64
+	// inR and inW are what qRead and qWrite were computed from
+	// (evalTables); moved says the last Eval changed either's bits.
+	inR, inW shareIn
+	moved    bool
 }
 
 // fnEval holds what Eval computed for one function, per regime where it
@@ -327,19 +360,21 @@ func Compile(st *infra.State, sc *scenarios.Scenario) (*Model, error) {
 		}
 		fm.key = make([]uint64, n)
 		fm.memo = newMemo(n, memoHint, limit)
-		fm.cur = -1
+		fm.cur, fm.prev = -1, -1
 	}
 	m.mix = mixFunctions(m.fns, m.userRate)
 	m.mixComps = make([]comp, nComp*len(m.mix))
 	m.appKey = make([]uint64, len(m.mix)+2)
 	m.app = newMemo(len(m.appKey), memoHint, appMemoLimit)
-	m.appLast = -1
+	m.appLast, m.appLast2 = -1, -1
 	m.mixKey = make([]uint64, mixWords*len(m.mixComps))
 	m.mixMemo = newMemo(len(m.mixKey), memoHint, mixMemoLimit)
 	m.mixMemo.whole = true
 	m.mixVals = make([][3]float64, 0, memoHint)
 	m.appVals = make([][3]float64, 0, memoHint)
 	m.lastPool = -1
+	m.poolLast = [2]int{-1, -1}
+	m.sse = make([]infra.BucketSSE, m.nBuckets)
 	m.pool = newMemo(len(m.poolKey), memoHint, poolMemoLimit)
 	m.poolVals = make([][2]float64, 0, memoHint)
 	return m, nil
