@@ -128,12 +128,17 @@ type evaluator struct {
 	missOf   []int32
 	hint     []int
 	// scratch of evalMoves: the moves' genomes (mbuf holds them, and the
-	// canonical base last), the base and the moves of the batch
+	// canonical base last), the canonical base, the base as given (mraw:
+	// moves of genes in moot rules start from it) and the moves of the
+	// batch
 	mbuf  []int
 	mgs   []genome.Genome
 	mbase genome.Genome
+	mraw  genome.Genome
 	moves []move
 	undo  int // the base's value of the gene doMove changed
+	// mlog is ruleMove's undo log: gene, value before, in order.
+	mlog []int
 	// evalOne's batch of one
 	one     [1]genome.Genome
 	oneOut  [1]sim.Metrics
@@ -144,6 +149,9 @@ type evaluator struct {
 	// direct: the current batch's misses are evaluated into their cache
 	// entries (evalKeyed).
 	direct bool
+	// zero is what evalKeyed's ref points at for a genome the budget left
+	// unevaluated.
+	zero sim.Metrics
 }
 
 // maxCache bounds the memo cache (entries); beyond it new results are not
@@ -217,13 +225,19 @@ const parallelMin = 32
 // nothing; new ones are evaluated in input order until the budget runs out,
 // and ok[i] is false for the rest. Results do not depend on ev.workers.
 func (ev *evaluator) evalBatch(gs []genome.Genome, out []sim.Metrics, ok []bool) {
+	ev.batch(gs, out, nil, ok)
+}
+
+// batch is evalBatch with evalKeyed's choice of results: out, or ref when
+// out is nil.
+func (ev *evaluator) batch(gs []genome.Genome, out []sim.Metrics, ref []*sim.Metrics, ok []bool) {
 	gs = ev.canonicalBatch(gs)
 	keys, hashes := ev.keyScratch(len(gs))
 	for i, g := range gs {
 		keys[i] = ev.cache.key(g)
 		hashes[i] = hashKey(&keys[i])
 	}
-	ev.evalKeyed(gs, out, ok)
+	ev.evalKeyed(gs, out, ref, ok)
 }
 
 // keyScratch returns the batch's key and hash scratch, n long.
@@ -239,8 +253,10 @@ func (ev *evaluator) keyScratch(n int) ([]packedKey, []uint64) {
 
 // evalKeyed is evalBatch on canonical genomes whose keys and hashes are in
 // ev.keys and ev.hashes. A nil gs[i] (evalMoves) is built by ev.moveGenome
-// when it must be evaluated.
-func (ev *evaluator) evalKeyed(gs []genome.Genome, out []sim.Metrics, ok []bool) {
+// when it must be evaluated. Results go to out or, when out is nil, ref:
+// ref[i] then points at gs[i]'s metrics (a cache entry, scratch, or zero
+// metrics when ok[i] is false), valid until the evaluator's next batch.
+func (ev *evaluator) evalKeyed(gs []genome.Genome, out []sim.Metrics, ref []*sim.Metrics, ok []bool) {
 	keys, hashes := ev.keys[:len(gs)], ev.hashes[:len(gs)]
 	// missOf[i] is the index in ev.miss of gs[i]'s evaluation (its own or
 	// an earlier equal genome's), -1 when none; hint[k] is miss k's slot
@@ -260,15 +276,19 @@ func (ev *evaluator) evalKeyed(gs []genome.Genome, out []sim.Metrics, ok []bool)
 		k, h := &keys[i], hashes[i]
 		slot, j, hit := ev.cache.lookup(k, h, gs[i])
 		if hit {
-			out[i] = *ev.entry(int(j))
+			if out != nil {
+				out[i] = *ev.entry(int(j))
+			} else {
+				ref[i] = ev.entry(int(j))
+			}
 			ok[i] = true
 			continue
 		}
-		if gs[i] != nil {
+		if gs[i] != nil || ev.moves != nil && ev.l.inRule[ev.moves[i].i] {
 			// A genome equal to an earlier miss of the batch is
-			// filled below. (A nil one, a move of a gene no moot rule
-			// involves, differs from every other genome of its batch:
-			// evalMoves.)
+			// filled below. (A nil one of a move of a gene no moot
+			// rule involves differs from every other genome of its
+			// batch: evalMoves.)
 			ms, d, seen := ev.missIdx.lookup(k, h, gs[i])
 			if seen {
 				missOf[i] = d
@@ -305,10 +325,27 @@ func (ev *evaluator) evalKeyed(gs []genome.Genome, out []sim.Metrics, ok []bool)
 		} else if cap(ev.tmp) < n {
 			ev.tmp = make([]sim.Metrics, n)
 		}
-		if serial {
-			// One worker: no closure to allocate, and a move's genome
-			// is the canonical base with the move applied in place and
-			// undone after (no copy of the genome per move).
+		switch {
+		case serial && ev.direct:
+			// One worker, results straight into the cache: each miss
+			// is evaluated and recorded in turn (in input order, as
+			// the merge below would), while its genome and entry are
+			// still in the CPU cache; a move's genome is the canonical
+			// base with the move applied in place and undone after
+			// (no copy of the genome per move).
+			fn := ev.fns[0]
+			for k, i := range ev.miss {
+				g := gs[i]
+				if g == nil {
+					g = ev.doMove(i)
+				}
+				fn(g, ev.entry(ev.nEntries))
+				ev.record(g, &keys[i], hashes[i], hint[k], k)
+				if gs[i] == nil {
+					ev.undoMove(i)
+				}
+			}
+		case serial:
 			fn := ev.fns[0]
 			for k, i := range ev.miss {
 				if gs[i] != nil {
@@ -318,7 +355,7 @@ func (ev *evaluator) evalKeyed(gs []genome.Genome, out []sim.Metrics, ok []bool)
 				fn(ev.doMove(i), ev.result(k))
 				ev.undoMove(i)
 			}
-		} else {
+		default:
 			ev.run(n, func(w, a, b int) {
 				fn := ev.fns[w]
 				for k := a; k < b; k++ {
@@ -326,14 +363,16 @@ func (ev *evaluator) evalKeyed(gs []genome.Genome, out []sim.Metrics, ok []bool)
 				}
 			})
 		}
-		// Merge in input order.
-		for k, i := range ev.miss {
-			if gs[i] != nil {
-				ev.record(gs[i], &keys[i], hashes[i], hint[k], k)
-				continue
+		if !serial || !ev.direct {
+			// Merge in input order.
+			for k, i := range ev.miss {
+				if gs[i] != nil {
+					ev.record(gs[i], &keys[i], hashes[i], hint[k], k)
+					continue
+				}
+				ev.record(ev.doMove(i), &keys[i], hashes[i], hint[k], k)
+				ev.undoMove(i)
 			}
-			ev.record(ev.doMove(i), &keys[i], hashes[i], hint[k], k)
-			ev.undoMove(i)
 		}
 		if ev.analysis {
 			ev.analysisUsed += n
@@ -344,6 +383,24 @@ func (ev *evaluator) evalKeyed(gs []genome.Genome, out []sim.Metrics, ok []bool)
 	// Fill the batch's own duplicates and the evaluated misses; a genome
 	// the budget cut off gets zero metrics, never a reused buffer's.
 	first := ev.nEntries - n
+	if out == nil {
+		for i, k := range missOf {
+			switch {
+			case ok[i]:
+			case k >= 0:
+				if ev.direct {
+					ref[i] = ev.entry(first + int(k))
+				} else {
+					ref[i] = &ev.tmp[k]
+				}
+				ok[i] = true
+			default:
+				ev.zero = sim.Metrics{}
+				ref[i] = &ev.zero
+			}
+		}
+		return
+	}
 	for i, k := range missOf {
 		switch {
 		case ok[i]:
@@ -377,8 +434,9 @@ type move struct{ i, v int32 }
 // base's value), without building them: a move of a gene no
 // moot rule involves keeps a canonical genome canonical, so its key is the
 // canonical base's with one gene's bits replaced, and its genome is built
-// only when it must be evaluated.
-func (ev *evaluator) evalMoves(base genome.Genome, moves []move, out []sim.Metrics, ok []bool) {
+// only when it must be evaluated. ref[t] points at move t's metrics until
+// the evaluator's next batch (evalKeyed).
+func (ev *evaluator) evalMoves(base genome.Genome, moves []move, ref []*sim.Metrics, ok []bool) {
 	n, nm := ev.l.n, len(moves)
 	if cap(ev.mbuf) < (nm+1)*n {
 		ev.mbuf = make([]int, (nm+1)*n)
@@ -392,7 +450,7 @@ func (ev *evaluator) evalMoves(base genome.Genome, moves []move, out []sim.Metri
 			g[mv.i] = int(mv.v)
 			gs[t] = g
 		}
-		ev.evalBatch(gs, out, ok)
+		ev.batch(gs, nil, ref, ok)
 		return
 	}
 	cb := genome.Genome(ev.mbuf[nm*n : (nm+1)*n : (nm+1)*n])
@@ -400,16 +458,24 @@ func (ev *evaluator) evalMoves(base genome.Genome, moves []move, out []sim.Metri
 	ev.l.canonical(cb)
 	kb := ev.pack.pack(cb)
 	sb := hashSum(&kb)
-	ev.mbase, ev.moves = cb, moves
+	if cap(ev.mraw) < n {
+		ev.mraw = make(genome.Genome, n)
+	}
+	raw := ev.mraw[:n]
+	copy(raw, base)
+	kr := ev.pack.pack(raw)
+	ev.mbase, ev.mraw, ev.moves = cb, raw, moves
 	keys, hashes := ev.keyScratch(nm)
 	for t, mv := range moves {
+		gs[t] = nil
 		if ev.l.inRule[mv.i] {
-			g := genome.Genome(ev.mbuf[t*n : (t+1)*n : (t+1)*n])
-			copy(g, base)
-			g[mv.i] = int(mv.v)
-			ev.l.canonical(g)
-			gs[t] = g
-			keys[t] = ev.pack.pack(g)
+			// The canonical form of base with the move: base's key
+			// with the move's and canonical's changes, each undone
+			// after (no copy or full pack of a genome per move).
+			// evalKeyed checks these for repeats.
+			keys[t] = kr
+			ev.ruleMove(mv, &keys[t])
+			ev.undoRule(mv)
 			hashes[t] = hashKey(&keys[t])
 		} else {
 			// Distinct moves off base's values give distinct
@@ -417,37 +483,87 @@ func (ev *evaluator) evalMoves(base genome.Genome, moves []move, out []sim.Metri
 			// move of a gene in a moot rule (canonical keeps genes
 			// outside the rules): evalKeyed skips its check for
 			// repeats.
-			gs[t] = nil
 			keys[t] = kb
 			ev.pack.set(&keys[t], int(mv.i), int(mv.v))
 			w := ev.pack.word[mv.i]
 			hashes[t] = hashFinish(hashMove(sb, w, kb[w&3], keys[t][w&3]))
 		}
 	}
-	ev.evalKeyed(gs, out, ok)
+	ev.evalKeyed(gs, nil, ref, ok)
 	ev.mbase, ev.moves = nil, nil
 }
 
-// moveGenome builds genome t of evalMoves: the canonical base with move t.
+// moveGenome builds genome t of evalMoves: the canonical base with move t
+// or, for a gene in a moot rule, the canonical form of the base with move t.
 func (ev *evaluator) moveGenome(t int) genome.Genome {
 	n := ev.l.n
 	g := genome.Genome(ev.mbuf[t*n : (t+1)*n : (t+1)*n])
-	copy(g, ev.mbase)
 	mv := ev.moves[t]
+	if ev.l.inRule[mv.i] {
+		copy(g, ev.mraw)
+		g[mv.i] = int(mv.v)
+		ev.l.canonical(g)
+		return g
+	}
+	copy(g, ev.mbase)
 	g[mv.i] = int(mv.v)
 	return g
 }
 
-// doMove applies move t of evalMoves to the canonical base in place and
-// returns it; undoMove restores the base.
+// doMove applies move t of evalMoves in place and returns the genome:
+// the canonical base with the move or, for a gene in a moot rule, the
+// base as given with the move, made canonical; undoMove restores it.
 func (ev *evaluator) doMove(t int) genome.Genome {
 	mv := ev.moves[t]
+	if ev.l.inRule[mv.i] {
+		ev.ruleMove(mv, nil)
+		return ev.mraw
+	}
 	ev.undo = ev.mbase[mv.i]
 	ev.mbase[mv.i] = int(mv.v)
 	return ev.mbase
 }
 
-func (ev *evaluator) undoMove(t int) { ev.mbase[ev.moves[t].i] = ev.undo }
+func (ev *evaluator) undoMove(t int) {
+	mv := ev.moves[t]
+	if ev.l.inRule[mv.i] {
+		ev.undoRule(mv)
+		return
+	}
+	ev.mbase[mv.i] = ev.undo
+}
+
+// ruleMove applies mv to ev.mraw (the base as given) and makes it
+// canonical (layout.canonical, rule by rule), logging each change in
+// ev.mlog for undoRule; when k is not nil (the key of ev.mraw), it gets
+// the same changes.
+func (ev *evaluator) ruleMove(mv move, k *packedKey) {
+	g, cur := ev.mraw, ev.l.current
+	ev.undo = g[mv.i]
+	g[mv.i] = int(mv.v)
+	if k != nil {
+		ev.pack.set(k, int(mv.i), int(mv.v))
+	}
+	ev.mlog = ev.mlog[:0]
+	for _, r := range ev.l.moot {
+		if r.when[g[r.j]] && g[r.i] != cur[r.i] {
+			ev.mlog = append(ev.mlog, r.i, g[r.i])
+			g[r.i] = cur[r.i]
+			if k != nil {
+				ev.pack.set(k, r.i, cur[r.i])
+			}
+		}
+	}
+}
+
+// undoRule restores ev.mraw after ruleMove(mv, ...).
+func (ev *evaluator) undoRule(mv move) {
+	g := ev.mraw
+	for e := len(ev.mlog) - 2; e >= 0; e -= 2 {
+		g[ev.mlog[e]] = ev.mlog[e+1]
+	}
+	g[mv.i] = ev.undo
+}
 
 // canonicalBatch returns gs with moot genes set to the template's values,
 // as copies in reused scratch memory where that changes a genome (the

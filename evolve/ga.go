@@ -54,10 +54,11 @@ type search struct {
 	// searched is the last best variant whose one-gene neighbourhood the
 	// ga evaluated (its local search of the best).
 	searched genome.Genome
-	// scratch of climb: the climber, the one-gene moves and their results
+	// scratch of climb and neighbours: the climber, the one-gene moves
+	// and their results
 	cbuf   []int
 	cmoves []move
-	cout   []sim.Metrics
+	cref   []*sim.Metrics
 	cok    []bool
 	// scratch of neighbours: its moves
 	nmoves []move
@@ -202,23 +203,19 @@ func (s *search) neighbours(in eaopt.Individual, k int, rng *rand.Rand) eaopt.In
 		}
 	}
 	s.nmoves = mvs
-	if cap(s.out) < len(mvs) {
-		s.out = make([]sim.Metrics, len(mvs))
-		s.ok = make([]bool, len(mvs))
-	}
-	met, ok := s.out[:len(mvs)], s.ok[:len(mvs)]
+	met, ok := s.moveScratch(len(mvs))
 	s.ev.evalMoves(base.g, mvs, met, ok)
 	// The best k of those that rank above in: sortIndis' order of the
 	// improving ones is their order among all the neighbours.
 	indis := s.nb[:0]
 	for t, mv := range mvs {
-		if !ok[t] || !better(&met[t], &base.met) {
+		if !ok[t] || !better(met[t], &base.met) {
 			continue
 		}
 		x := s.take()
 		copy(x.g, base.g)
 		x.g[mv.i] = int(mv.v)
-		x.met, x.ok = met[t], true
+		x.met, x.ok = *met[t], true
 		indis = append(indis, eaopt.Individual{Genome: x, Fitness: s.score(&x.met), Evaluated: true})
 	}
 	s.nb = indis
@@ -241,37 +238,49 @@ func (s *search) climb(in eaopt.Individual, rng *rand.Rand) eaopt.Individual {
 	}
 	if cap(s.cmoves) < moves {
 		s.cmoves = make([]move, moves)
-		s.cout = make([]sim.Metrics, moves)
-		s.cok = make([]bool, moves)
 	}
+	met, ok := s.moveScratch(moves)
 	if cap(s.cbuf) < n {
 		s.cbuf = make([]int, n)
 	}
 	cur, curM := genome.Genome(s.cbuf[:n]), x.met
 	copy(cur, x.g)
 	mvs := s.cmoves[:moves]
-	for !s.ev.exhausted() {
-		k := 0
-		for _, i := range s.l.free {
-			for v := 0; v < s.l.size[i]; v++ {
-				if v != cur[i] {
-					mvs[k] = move{int32(i), int32(v)}
-					k++
-				}
+	k := 0
+	for _, i := range s.l.free {
+		for v := 0; v < s.l.size[i]; v++ {
+			if v != cur[i] {
+				mvs[k] = move{int32(i), int32(v)}
+				k++
 			}
 		}
-		s.ev.evalMoves(cur, mvs, s.cout[:moves], s.cok[:moves])
+	}
+	for !s.ev.exhausted() {
+		s.ev.evalMoves(cur, mvs, met, ok)
 		bi := -1
 		for i := range moves {
-			if s.cok[i] && (bi < 0 || better(&s.cout[i], &s.cout[bi])) {
+			if ok[i] && (bi < 0 || better(met[i], met[bi])) {
 				bi = i
 			}
 		}
-		if bi < 0 || !improves(&s.cout[bi], &curM) {
+		if bi < 0 || !improves(met[bi], &curM) {
 			break
 		}
-		cur[mvs[bi].i] = int(mvs[bi].v)
-		curM = s.cout[bi]
+		gi := mvs[bi].i
+		cur[gi] = int(mvs[bi].v)
+		curM = *met[bi]
+		// Only gene gi's moves change: its run of moves (every value
+		// but the current one, in order) is rewritten in place.
+		a := bi
+		for a > 0 && mvs[a-1].i == gi {
+			a--
+		}
+		for v := 0; v < s.l.size[gi]; v++ {
+			if v != cur[gi] {
+				mvs[a] = move{gi, int32(v)}
+				a++
+			}
+		}
 	}
 	if slices.Equal(cur, x.g) {
 		return in
@@ -283,6 +292,15 @@ func (s *search) climb(in eaopt.Individual, rng *rand.Rand) eaopt.Individual {
 	one := eaopt.Individuals{newIndividual(y, rng)}
 	s.settle(one, []sim.Metrics{curM}, []bool{true})
 	return one[0]
+}
+
+// moveScratch returns climb's and neighbours' result scratch, n long.
+func (s *search) moveScratch(n int) ([]*sim.Metrics, []bool) {
+	if cap(s.cref) < n {
+		s.cref = make([]*sim.Metrics, n)
+		s.cok = make([]bool, n)
+	}
+	return s.cref[:n], s.cok[:n]
 }
 
 // immigrants returns k evaluated random individuals.

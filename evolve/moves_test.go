@@ -78,12 +78,16 @@ func TestEvalMovesMatchesEvalBatch(t *testing.T) {
 			*m = sim.Metrics{Fitness: f, Feasible: true, Objectives: sim.Objectives{CostUSDMonth: f, LatencyP99MS: 100 - f, Compliance: f / 100}}
 		}
 	}
+	demo := seedDemoProblem(t)
 	for _, tt := range []struct {
-		name string
-		p    Problem
+		name    string
+		p       Problem
+		workers int // a's (b has 2): one worker evaluates and records each miss in turn
 	}{
-		{"seed-demo", seedDemoProblem(t)},
-		{"no packing", Problem{Space: wide, New: sum}},
+		{"seed-demo", demo, 2},
+		{"seed-demo/1", demo, 1},
+		{"no packing", Problem{Space: wide, New: sum}, 2},
+		{"no packing/1", Problem{Space: wide, New: sum}, 1},
 	} {
 		l, err := newLayout(tt.p.Space)
 		if err != nil {
@@ -91,7 +95,7 @@ func TestEvalMovesMatchesEvalBatch(t *testing.T) {
 		}
 		objs, _ := parseObjectives([]string{"cost", "latency", "compliance"})
 		const budget = 700
-		a := newEvaluator(context.Background(), l, tt.p.New, 2, budget)
+		a := newEvaluator(context.Background(), l, tt.p.New, tt.workers, budget)
 		b := newEvaluator(context.Background(), l, tt.p.New, 2, budget)
 		a.archive, b.archive = newArchive(objs), newArchive(objs)
 		rng := rand.New(rand.NewSource(3))
@@ -110,10 +114,14 @@ func TestEvalMovesMatchesEvalBatch(t *testing.T) {
 					}
 				}
 			}
-			outA, okA := make([]sim.Metrics, len(mvs)), make([]bool, len(mvs))
+			refA, okA := make([]*sim.Metrics, len(mvs)), make([]bool, len(mvs))
 			outB, okB := make([]sim.Metrics, len(mvs)), make([]bool, len(mvs))
-			a.evalMoves(base, mvs, outA, okA)
+			a.evalMoves(base, mvs, refA, okA)
 			b.evalBatch(gs, outB, okB)
+			outA := make([]sim.Metrics, len(mvs))
+			for t := range refA {
+				outA[t] = *refA[t]
+			}
 			if !slices.Equal(okA, okB) || !slices.Equal(outA, outB) {
 				t.Fatalf("%s round %d: evalMoves and evalBatch differ", tt.name, round)
 			}

@@ -51,8 +51,16 @@ type archive struct {
 	// flat holds v's vectors one after another (the rejection scan's).
 	flat []float64
 	vbuf []float64
-	// last is the index of the point that last rejected a variant.
-	last int
+	// hot lists (nhot long) points that recently rejected a variant, most
+	// recent first: the scan tries them first, as variants evaluated
+	// together (one climb's moves) are mostly rejected by the same few.
+	hot  [4]int
+	nhot int
+	// lo[k] is the least value on objective k of every point ever
+	// accepted (removed ones included, so it is never above the current
+	// points' least): a variant below it on one objective is weakly
+	// dominated by no point.
+	lo []float64
 }
 
 func newArchive(objs []objective) *archive { return &archive{objs: objs} }
@@ -72,23 +80,8 @@ func (a *archive) add(g genome.Genome, m *sim.Metrics) {
 	}
 	a.vbuf = a.vector(a.vbuf, m)
 	d := len(a.vbuf)
-	// Whether some point rejects the variant does not depend on the order
-	// of the checks: the point that rejected the last one goes first, as
-	// variants evaluated together (one climb's moves) are mostly rejected
-	// by the same point. The scan reads the points' vectors in flat, one
-	// array.
-	nv := len(a.v)
-	for e := range nv {
-		k := a.last + e
-		if k >= nv {
-			k -= nv
-		}
-		// No NaN reaches a vector (objective.min), so weak dominance is
-		// paretoDominates or sameVector.
-		if weaklyDominates(a.flat[k*d:k*d+d], a.vbuf, d) {
-			a.last = k
-			return
-		}
+	if a.rejects(a.vbuf, d) {
+		return
 	}
 	j := 0
 	for k := range a.v {
@@ -103,11 +96,53 @@ func (a *archive) add(g genome.Genome, m *sim.Metrics) {
 		}
 	}
 	a.g, a.m, a.v, a.flat = a.g[:j], a.m[:j], a.v[:j], a.flat[:j*d]
-	a.last = 0
+	a.nhot = 0
+	if a.lo == nil {
+		a.lo = append(a.lo, a.vbuf...)
+	}
+	for k, x := range a.vbuf {
+		a.lo[k] = min(a.lo[k], x)
+	}
 	a.g = append(a.g, cloneGenome(g))
 	a.m = append(a.m, *m)
 	a.v = append(a.v, append([]float64(nil), a.vbuf...))
 	a.flat = append(a.flat, a.vbuf...)
+}
+
+// rejects reports whether a point weakly dominates v (d values). No NaN
+// reaches a vector (objective.min), so weak dominance is paretoDominates
+// or equal vectors. The answer does not depend on the order of the
+// checks: the recent rejecters go first, then every point in order; and
+// none is needed when v is below every point on some objective. The scan
+// reads the points' vectors in flat, one array.
+func (a *archive) rejects(v []float64, d int) bool {
+	if len(a.v) == 0 {
+		return false
+	}
+	for k, x := range v {
+		if x < a.lo[k] {
+			return false
+		}
+	}
+	for h := range a.nhot {
+		k := a.hot[h]
+		if weaklyDominates(a.flat[k*d:k*d+d], v, d) {
+			// Most recent first.
+			copy(a.hot[1:h+1], a.hot[:h])
+			a.hot[0] = k
+			return true
+		}
+	}
+	for k := range a.v {
+		if weaklyDominates(a.flat[k*d:k*d+d], v, d) {
+			n := min(a.nhot+1, len(a.hot))
+			copy(a.hot[1:n], a.hot[:n-1])
+			a.hot[0] = k
+			a.nhot = n
+			return true
+		}
+	}
+	return false
 }
 
 // merge adds b's points after a's (b's variants come later in order).

@@ -12,32 +12,80 @@ type objective struct {
 	name     string // the INTERFACE.md objectives key
 	maximize bool
 	get      func(m *sim.Metrics) float64
+	// field names the value get reads, so min (the archive's per-variant
+	// path) reads it without an indirect call.
+	field objField
+}
+
+// objField names a Metrics value an objective reads.
+type objField uint8
+
+const (
+	fCost objField = iota
+	fP99
+	fP95
+	fP50
+	fCompliance
+	fAvailability
+	fErrorRate
+	fDeployRisk
+	fLeadTime
+	fComplexity
+	fFitness
+)
+
+// value is o.get(m), read directly.
+func (o *objective) value(m *sim.Metrics) float64 {
+	switch o.field {
+	case fCost:
+		return m.Objectives.CostUSDMonth
+	case fP99:
+		return m.Objectives.LatencyP99MS
+	case fP95:
+		return m.Objectives.LatencyP95MS
+	case fP50:
+		return m.Objectives.LatencyP50MS
+	case fCompliance:
+		return m.Objectives.Compliance
+	case fAvailability:
+		return m.Objectives.Availability
+	case fErrorRate:
+		return m.Objectives.ErrorRate
+	case fDeployRisk:
+		return m.Objectives.DeployRisk
+	case fLeadTime:
+		return m.Objectives.LeadTimeMin
+	case fComplexity:
+		return m.Objectives.Complexity
+	default:
+		return m.Fitness
+	}
 }
 
 // min returns the objective as a value to minimise.
 func (o *objective) min(m *sim.Metrics) float64 {
-	v := nanHigh(o.get(m))
+	v := o.value(m)
 	if o.maximize {
-		v = -nanLow(o.get(m))
+		return -nanLow(v)
 	}
-	return v
+	return nanHigh(v)
 }
 
 var objectiveTable = []struct {
 	aliases []string
 	obj     objective
 }{
-	{[]string{"cost", "cost_usd_month"}, objective{"cost_usd_month", false, func(m *sim.Metrics) float64 { return m.Objectives.CostUSDMonth }}},
-	{[]string{"latency", "latency_p99_ms", "p99"}, objective{"latency_p99_ms", false, func(m *sim.Metrics) float64 { return m.Objectives.LatencyP99MS }}},
-	{[]string{"latency_p95_ms", "p95"}, objective{"latency_p95_ms", false, func(m *sim.Metrics) float64 { return m.Objectives.LatencyP95MS }}},
-	{[]string{"latency_p50_ms", "p50"}, objective{"latency_p50_ms", false, func(m *sim.Metrics) float64 { return m.Objectives.LatencyP50MS }}},
-	{[]string{"compliance"}, objective{"compliance", true, func(m *sim.Metrics) float64 { return m.Objectives.Compliance }}},
-	{[]string{"availability"}, objective{"availability", true, func(m *sim.Metrics) float64 { return m.Objectives.Availability }}},
-	{[]string{"error_rate", "errors"}, objective{"error_rate", false, func(m *sim.Metrics) float64 { return m.Objectives.ErrorRate }}},
-	{[]string{"deploy_risk", "deploy_safety"}, objective{"deploy_risk", false, func(m *sim.Metrics) float64 { return m.Objectives.DeployRisk }}},
-	{[]string{"lead_time", "lead_time_min"}, objective{"lead_time_min", false, func(m *sim.Metrics) float64 { return m.Objectives.LeadTimeMin }}},
-	{[]string{"complexity"}, objective{"complexity", false, func(m *sim.Metrics) float64 { return m.Objectives.Complexity }}},
-	{[]string{"fitness"}, objective{"fitness", true, func(m *sim.Metrics) float64 { return m.Fitness }}},
+	{[]string{"cost", "cost_usd_month"}, objective{"cost_usd_month", false, func(m *sim.Metrics) float64 { return m.Objectives.CostUSDMonth }, fCost}},
+	{[]string{"latency", "latency_p99_ms", "p99"}, objective{"latency_p99_ms", false, func(m *sim.Metrics) float64 { return m.Objectives.LatencyP99MS }, fP99}},
+	{[]string{"latency_p95_ms", "p95"}, objective{"latency_p95_ms", false, func(m *sim.Metrics) float64 { return m.Objectives.LatencyP95MS }, fP95}},
+	{[]string{"latency_p50_ms", "p50"}, objective{"latency_p50_ms", false, func(m *sim.Metrics) float64 { return m.Objectives.LatencyP50MS }, fP50}},
+	{[]string{"compliance"}, objective{"compliance", true, func(m *sim.Metrics) float64 { return m.Objectives.Compliance }, fCompliance}},
+	{[]string{"availability"}, objective{"availability", true, func(m *sim.Metrics) float64 { return m.Objectives.Availability }, fAvailability}},
+	{[]string{"error_rate", "errors"}, objective{"error_rate", false, func(m *sim.Metrics) float64 { return m.Objectives.ErrorRate }, fErrorRate}},
+	{[]string{"deploy_risk", "deploy_safety"}, objective{"deploy_risk", false, func(m *sim.Metrics) float64 { return m.Objectives.DeployRisk }, fDeployRisk}},
+	{[]string{"lead_time", "lead_time_min"}, objective{"lead_time_min", false, func(m *sim.Metrics) float64 { return m.Objectives.LeadTimeMin }, fLeadTime}},
+	{[]string{"complexity"}, objective{"complexity", false, func(m *sim.Metrics) float64 { return m.Objectives.Complexity }, fComplexity}},
+	{[]string{"fitness"}, objective{"fitness", true, func(m *sim.Metrics) float64 { return m.Fitness }, fFitness}},
 }
 
 // ObjectiveNames lists the names Options.Objectives accepts (each
