@@ -73,30 +73,42 @@ func (b *Binder) ApplyChanged(st *State, prev, g genome.Genome, ch *Changed) {
 	prev, g = prev[:n], g[:n]
 	var dirty [maxDirty]int32
 	d := 0
-	for i := range g {
-		if g[i] == prev[i] {
-			continue
-		}
-		u := b.unitOf[i]
-		seen := false
-		for _, x := range dirty[:d] {
-			if x == u {
-				seen = true
-				break
+	// The genes are compared eight at a time, one branch per block (a
+	// one-gene move differs in one block): only a block that differs is
+	// looked into gene by gene.
+	for lo := 0; lo < n; lo += 8 {
+		hi := min(lo+8, n)
+		if hi-lo == 8 {
+			a, c := g[lo:hi:hi], prev[lo:hi:hi]
+			if (a[0]^c[0])|(a[1]^c[1])|(a[2]^c[2])|(a[3]^c[3])|(a[4]^c[4])|(a[5]^c[5])|(a[6]^c[6])|(a[7]^c[7]) == 0 {
+				continue
 			}
 		}
-		if seen {
-			continue
-		}
-		if d == maxDirty {
-			b.Apply(st, g)
-			if ch != nil {
-				ch.All, ch.n = true, 0
+		for i := lo; i < hi; i++ {
+			if g[i] == prev[i] {
+				continue
 			}
-			return
+			u := b.unitOf[i]
+			seen := false
+			for _, x := range dirty[:d] {
+				if x == u {
+					seen = true
+					break
+				}
+			}
+			if seen {
+				continue
+			}
+			if d == maxDirty {
+				b.Apply(st, g)
+				if ch != nil {
+					ch.All, ch.n = true, 0
+				}
+				return
+			}
+			dirty[d] = u
+			d++
 		}
-		dirty[d] = u
-		d++
 	}
 	for _, u := range dirty[:d] {
 		b.redo(st, g, &b.units[u])
