@@ -295,3 +295,51 @@ func erlangB(a float64, c int) float64 {
 	}
 	return 1 / x
 }
+
+// triSlots is the size of a function's caches of coldRate and
+// cappedMeanTail (fnModel.colds, fnModel.capped): a power of two.
+const triSlots = 1 << triBits
+
+// triBits is log2(triSlots).
+const triBits = 8
+
+// triEntry is one value (or pair) of a function of three floats in a
+// direct-mapped cache, under its arguments' bits; ok once filled.
+type triEntry struct {
+	k  [3]uint64
+	v  [2]float64
+	ok bool
+}
+
+// triSlot returns the slot of the arguments a, b, c (float bits).
+func triSlot(a, b, c uint64) int {
+	h := a*0x9e3779b97f4a7c15 ^ b*0xbf58476d1ce4e5b9 ^ c*0x94d049bb133111eb
+	h ^= h >> 29
+	h *= 0x9e3779b97f4a7c15
+	return int(h >> (64 - triBits))
+}
+
+// coldOf returns coldRate(n, lambda, durMS, fm.lifeMS) from the function's
+// cache (fm.lifeMS is fixed at Compile), computing it on a miss: a new
+// configuration often keeps the load and run time of one seen before (its
+// timeout, reservation or API changed).
+func (fm *fnModel) coldOf(n, lambda, durMS float64) float64 {
+	k := [3]uint64{fbits(n), fbits(lambda), fbits(durMS)}
+	e := &fm.colds[triSlot(k[0], k[1], k[2])]
+	if !e.ok || e.k != k {
+		*e = triEntry{k: k, v: [2]float64{coldRate(n, lambda, durMS, fm.lifeMS)}, ok: true}
+	}
+	return e.v[0]
+}
+
+// cappedOf returns cappedMeanTail(t, mu, sigma) from the function's cache,
+// computing it on a miss.
+func (fm *fnModel) cappedOf(t, mu, sigma float64) (mean, tail float64) {
+	k := [3]uint64{fbits(t), fbits(mu), fbits(sigma)}
+	e := &fm.capped[triSlot(k[0], k[1], k[2])]
+	if !e.ok || e.k != k {
+		m, tl := cappedMeanTail(t, mu, sigma)
+		*e = triEntry{k: k, v: [2]float64{m, tl}, ok: true}
+	}
+	return e.v[0], e.v[1]
+}

@@ -290,7 +290,9 @@ func (m *Model) stage1(fm *fnModel, f *infra.Function) bool {
 		m.app.clear()
 		m.appVals = m.appVals[:0]
 	}
-	fm.ents.push(fnEntry{ev: *ev})
+	// stage2 reads an entry's fr, throttle and comps only once done.
+	e := fm.ents.next()
+	e.ev, e.done = *ev, false
 	fm.prev, fm.cur = fm.cur, id
 	if reset {
 		fm.prev = -1
@@ -400,7 +402,7 @@ func (m *Model) appMixture() (p50, p95, p99 float64) {
 	if memo {
 		p50, p95, p99 = m.mixPercentiles()
 	} else {
-		p50, p95, p99 = percentiles(m.mixComps)
+		p50, p95, p99 = percentilesIn(m.mixComps, m.qbuf)
 	}
 	if memo {
 		id, reset := m.app.add(m.appKey, h)
@@ -442,7 +444,7 @@ func (m *Model) mixPercentiles() (p50, p95, p99 float64) {
 		v := &m.mixVals[id]
 		return v[0], v[1], v[2]
 	}
-	p50, p95, p99 = percentiles(m.mixComps)
+	p50, p95, p99 = percentilesIn(m.mixComps, m.qbuf)
 	if _, reset := m.mixMemo.add(k, h); reset {
 		m.mixVals = m.mixVals[:0]
 	}
@@ -521,10 +523,10 @@ func (fm *fnModel) evalLoad(tables []tableModel) {
 	// with too many throttled calls for that, from the retried lognormal,
 	// a failed call taken as independent of the timeout. Without retries
 	// the retried lognormal is the warm one.
-	warmMS, toWarm := cappedMeanTail(ev.timeoutMS, ev.mu, ev.sigma)
+	warmMS, toWarm := fm.cappedOf(ev.timeoutMS, ev.mu, ev.sigma)
 	retryMS, toRetry := warmMS, toWarm
 	if ev.retryMS > 0 {
-		retryMS, toRetry = cappedMeanTail(ev.timeoutMS, ev.rmu, ev.rsig)
+		retryMS, toRetry = fm.cappedOf(ev.timeoutMS, ev.rmu, ev.rsig)
 	}
 	fm.givenOK, fm.ghOK = false, false
 	for r := 0; r < 2; r++ {
@@ -549,7 +551,7 @@ func (fm *fnModel) evalLoad(tables []tableModel) {
 		if ev.prov > 0 {
 			ev.spill[r] = erlangB(a0, ev.prov)
 		}
-		ev.cold[r] = ev.spill[r] * coldRate(a0*ev.spill[r], lam*ev.spill[r], dur, fm.lifeMS)
+		ev.cold[r] = ev.spill[r] * fm.coldOf(a0*ev.spill[r], lam*ev.spill[r], dur)
 		ev.load[r] = a0
 	}
 	// Scaling up from the off-peak pool to the peak one once a day starts

@@ -174,13 +174,14 @@ type chunked[T any] struct {
 // at returns the value of id (0 <= id < n).
 func (c *chunked[T]) at(id int) *T { return &c.chunks[id/entryChunk][id%entryChunk] }
 
-// push stores v under the next id and returns its place.
-func (c *chunked[T]) push(v T) *T {
+// next stores under the next id the value its place holds (a value
+// pushed before a reset, or the zero value) and returns that place, for
+// the caller to overwrite what it reads: a large value is not copied twice.
+func (c *chunked[T]) next() *T {
 	if c.n == len(c.chunks)*entryChunk {
 		c.chunks = append(c.chunks, make([]T, entryChunk))
 	}
 	e := c.at(c.n)
-	*e = v
 	c.n++
 	return e
 }

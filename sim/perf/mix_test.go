@@ -185,3 +185,86 @@ func TestQuantileCorpusMixtures(t *testing.T) {
 		}
 	}
 }
+
+// mixAt returns, straight from the components (the reference qMixAt is
+// held to, and bisectQuantile's CDF), the mixture's weighted CDF at x ms, its first and second
+// derivatives with respect to ln x (of the continuous parts), and the
+// weight of the point masses at exactly x (so f - atom is the CDF just
+// below x).
+func mixAt(cs []comp, x float64) (f, d, dd, atom float64) {
+	// Components mostly share a shift (the API overhead): ln(x - shift) is
+	// computed once per run of equal shifts.
+	lastShift, lastLog := math.NaN(), 0.0
+	for i := range cs {
+		c := &cs[i]
+		if c.w <= 0 {
+			continue
+		}
+		if c.atP > 0 && x >= c.atX {
+			f += c.w * c.atP
+			if x == c.atX {
+				atom += c.w * c.atP
+			}
+		}
+		if c.sigma <= 0 {
+			continue
+		}
+		if x >= c.hi {
+			// At or past the cap, or beyond 9 sigma: all of the continuous
+			// part (to within Phi(-9) = 1e-19 of it).
+			f += c.w * (1 - c.atP)
+			continue
+		}
+		if x <= c.lo {
+			continue // below 9 sigma: nothing (within 1e-19)
+		}
+		y := x - c.shift
+		if y <= 0 {
+			continue
+		}
+		if c.shift != lastShift {
+			lastShift, lastLog = c.shift, math.Log(y)
+		}
+		z := (lastLog - c.mu) / c.sigma
+		cdf, pdf := normCDFPDFTab(z)
+		f += c.w * cdf
+		// d/d(ln x) Phi((ln(x - s) - mu)/sigma) = phi(z)/sigma * x/(x - s).
+		// With z' = dz/d(ln x) = r/sigma, r = x/(x - s), and
+		// dr/d(ln x) = -r s/(x - s): F'' = phi(z) z' (-z z' - s/(x - s)).
+		r := x / y
+		t := c.w * pdf / c.sigma * r
+		d += t
+		dd += t * (-z*r/c.sigma - c.shift/y)
+	}
+	return f, d, dd, atom
+}
+
+// TestQMixAtMatchesReference: the search's CDF (qMixAt, from prepQ's
+// components) agrees with the reference straight from the components
+// (mixAt) within 1e-12 of the mixture's weight, its derivatives within
+// 1e-9 relative, and the point masses exactly, at each percentile of every
+// corpus mixture and just around it.
+func TestQMixAtMatchesReference(t *testing.T) {
+	n := 0
+	for k, cs := range corpusMixtures(t, 2) {
+		qs, total := prepQ(cs, nil)
+		if total <= 0 {
+			continue
+		}
+		p50, p95, p99 := percentiles(cs)
+		for _, x0 := range []float64{p50, p95, p99} {
+			for _, x := range []float64{x0, x0 * (1 - 1e-3), x0 * (1 + 1e-3)} {
+				f, d, dd, atom := qMixAt(qs, x)
+				rf, rd, rdd, ratom := mixAt(cs, x)
+				n++
+				if math.Abs(f-rf) > 1e-12*total || atom != ratom ||
+					math.Abs(d-rd) > 1e-9*math.Abs(rd)+1e-12*total || math.Abs(dd-rdd) > 1e-9*math.Abs(rdd)+1e-12*total {
+					t.Errorf("mixture %d at %g: qMixAt %g %g %g %g, mixAt %g %g %g %g", k, x, f, d, dd, atom, rf, rd, rdd, ratom)
+				}
+			}
+		}
+	}
+	if n < 100 {
+		t.Fatalf("%d points: too few", n)
+	}
+}

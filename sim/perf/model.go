@@ -88,6 +88,8 @@ type Model struct {
 	// components each, reweighted by traffic (scratch).
 	mix      []int
 	mixComps []comp
+	// qbuf is the percentile search's scratch (prepQ), room for mixComps.
+	qbuf []qcomp
 	// mixMemo maps the mixture's components (mixKey, scratch) to its
 	// p50, p95 and p99 (mixVals, by id): see mixPercentiles.
 	mixMemo memo
@@ -192,6 +194,9 @@ type fnModel struct {
 	// sigmas keeps sigmaExps by log-sd (sigmaExpOf), direct-mapped: the
 	// warm components' is the same in every variant, the cold ones' recur.
 	sigmas [sigmaSlots]sigmaEntry
+	// colds and capped keep coldRate's and cappedMeanTail's values by
+	// their arguments (coldOf, cappedOf), direct-mapped.
+	colds, capped [triSlots]triEntry
 
 	// memo maps the function's configuration (key, scratch) to its entry
 	// in ents; cur is the entry of the last Eval, -1 without memo, and prev
@@ -364,6 +369,7 @@ func Compile(st *infra.State, sc *scenarios.Scenario) (*Model, error) {
 	}
 	m.mix = mixFunctions(m.fns, m.userRate)
 	m.mixComps = make([]comp, nComp*len(m.mix))
+	m.qbuf = make([]qcomp, 0, len(m.mixComps))
 	m.appKey = make([]uint64, len(m.mix)+2)
 	m.app = newMemo(len(m.appKey), memoHint, appMemoLimit)
 	m.appLast, m.appLast2 = -1, -1
