@@ -119,6 +119,9 @@ type qcomp struct {
 	q        [3]float64
 	// sigma and capMS: the quantiles of levels other than pctP (j < 0).
 	sigma, capMS float64
+	// ord is the component's position among cs's weighted ones: the
+	// search starts from the first heaviest in that order.
+	ord int
 }
 
 // prepQ appends to buf the components of cs with weight (each finished),
@@ -133,7 +136,7 @@ func prepQ(cs []comp, buf []qcomp) ([]qcomp, float64) {
 		}
 		total += c.w
 		q := qcomp{shift: c.shift, mu: c.mu, w: c.w, wCont: c.w * (1 - c.atP), lo: c.lo, hi: c.hi,
-			atX: c.atX, q: c.q, sigma: c.sigma, capMS: c.capMS}
+			atX: c.atX, q: c.q, sigma: c.sigma, capMS: c.capMS, ord: len(qs)}
 		if c.atP > 0 {
 			q.wAt = c.w * c.atP
 		}
@@ -300,7 +303,7 @@ func quantileIn(qs []qcomp, total, p float64, j int, lo, hi, x0 float64) (float6
 		zt = normQuantile(p)
 	}
 	if !(lo > 0 && hi > lo) || x0 == 0 {
-		qlo, qhi, sq, wmax := math.Inf(1), 0.0, 0.0, 0.0
+		qlo, qhi, sq, wmax, first := math.Inf(1), 0.0, 0.0, 0.0, len(qs)
 		for i := range qs {
 			c := &qs[i]
 			q := 0.0
@@ -310,8 +313,8 @@ func quantileIn(qs []qcomp, total, p float64, j int, lo, hi, x0 float64) (float6
 				q = min(c.shift+math.Exp(c.mu+c.sigma*zt), c.capMS)
 			}
 			qlo, qhi = min(qlo, q), max(qhi, q)
-			if c.w > wmax { // the heaviest component's quantile: the start
-				wmax, sq = c.w, q
+			if c.w > wmax || c.w == wmax && c.ord < first { // the first heaviest component's quantile: the start
+				wmax, sq, first = c.w, q, c.ord
 			}
 		}
 		if !(lo > 0 && hi > lo) {
