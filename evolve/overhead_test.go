@@ -163,3 +163,44 @@ func BenchmarkOverheadGASeedDemo(b *testing.B) {
 	p := seedDemoProblem(b)
 	benchOverhead(b, p, longGA(GA, 200_000), 0)
 }
+
+// BenchmarkOverheadReplaySeedDemo is evolve's own time per evaluation on
+// the real trajectory of the default GA on seed-demo (every gene free,
+// 100,000 evaluations, one worker): the run is recorded once through the
+// simulator, then repeated with the simulator replaced by a replay of its
+// recorded metrics in call order, so what is timed is the search alone on
+// the variants it really meets (the synthetic problems' trajectories
+// differ). It fails if the replay diverges from the recorded run.
+func BenchmarkOverheadReplaySeedDemo(b *testing.B) {
+	p := seedDemoProblem(b)
+	opts := Options{Algorithm: GA, Seed: 3, Budget: 100000, Workers: 1, Generations: 100000, Stagnation: 100000}
+	var rec []sim.Metrics
+	inner := p.New
+	p.New = func() func(genome.Genome, *sim.Metrics) {
+		f := inner()
+		return func(g genome.Genome, m *sim.Metrics) { f(g, m); rec = append(rec, *m) }
+	}
+	r0, err := Run(context.Background(), p, opts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	next := 0
+	p.New = func() func(genome.Genome, *sim.Metrics) {
+		return func(g genome.Genome, m *sim.Metrics) { *m = rec[next]; next++ }
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	evals := 0
+	for i := 0; i < b.N; i++ {
+		next = 0
+		r, err := Run(context.Background(), p, opts)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if r.BestMetrics != r0.BestMetrics || r.Evaluations != r0.Evaluations || next != len(rec) {
+			b.Fatal("the replay diverged from the recorded run")
+		}
+		evals += r.Evaluations + r.AnalysisEvaluations
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(evals), "ns/eval")
+}
