@@ -95,3 +95,30 @@ func TestEvaluatorOtherLength(t *testing.T) {
 		}
 	}
 }
+
+// TestLeanEvaluator: a lean evaluator, fed the same search-like sequence,
+// writes every figure of a full evaluator's metrics bit for bit but the
+// application's p50 and p95, which it leaves NaN when the latency model
+// runs, on every built-in scenario with every gene free.
+func TestLeanEvaluator(t *testing.T) {
+	for _, name := range scenarios.Names() {
+		t.Run(name, func(t *testing.T) {
+			p := scenarioPlan(t, name, func(sc *scenarios.Scenario) { sc.Pin = nil })
+			lean, full := p.NewLeanEvaluator(), p.NewEvaluator()
+			var got, want Metrics
+			for k, g := range costWalk(p.Space(), 300, rand.New(rand.NewPCG(uint64(len(name)), 2))) {
+				lean.Evaluate(g, &got)
+				full.Evaluate(g, &want)
+				if p.computed.Latency && want.Objectives.LatencyP99MS > 0 &&
+					!(math.IsNaN(got.Objectives.LatencyP50MS) && math.IsNaN(got.Objectives.LatencyP95MS)) {
+					t.Fatalf("step %d: the lean evaluator computed p50 %v and p95 %v", k, got.Objectives.LatencyP50MS, got.Objectives.LatencyP95MS)
+				}
+				got.Objectives.LatencyP50MS, got.Objectives.LatencyP95MS = 0, 0
+				want.Objectives.LatencyP50MS, want.Objectives.LatencyP95MS = 0, 0
+				if !sameMetrics(&got, &want) {
+					t.Fatalf("step %d, genome %v:\n lean %+v\n full %+v", k, g, got, want)
+				}
+			}
+		})
+	}
+}

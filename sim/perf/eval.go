@@ -402,7 +402,7 @@ func (m *Model) appMixture() (p50, p95, p99 float64) {
 	if memo {
 		p50, p95, p99 = m.mixPercentiles()
 	} else {
-		p50, p95, p99 = percentilesIn(m.mixComps, m.qbuf)
+		p50, p95, p99 = percentilesIn(m.mixComps, m.qbuf, m.onlyP99)
 	}
 	if memo {
 		id, reset := m.app.add(m.appKey, h)
@@ -444,7 +444,7 @@ func (m *Model) mixPercentiles() (p50, p95, p99 float64) {
 		v := &m.mixVals[id]
 		return v[0], v[1], v[2]
 	}
-	p50, p95, p99 = percentilesIn(m.mixComps, m.qbuf)
+	p50, p95, p99 = percentilesIn(m.mixComps, m.qbuf, m.onlyP99)
 	if _, reset := m.mixMemo.add(k, h); reset {
 		m.mixVals = m.mixVals[:0]
 	}

@@ -474,22 +474,29 @@ func interpolate(ulo, uhi, flo, fhi, p, zt float64) float64 {
 	return ulo + (uhi-ulo)*min(max(t, 0.1), 0.9)
 }
 
-// percentiles returns the mixture's p50, p95 and p99, in ms, kept in order;
-// each search starts where the previous one's last point predicts.
+// percentiles returns the mixture's p50, p95 and p99, in ms, kept in order:
+// the p99 searched on its own (so that it is the same, bit for bit, when
+// the others are not wanted: percentilesIn), the p95's search starting
+// where the p50's last point predicts, and the p95 at most the p99.
 func percentiles(cs []comp) (p50, p95, p99 float64) {
 	var buf [nComp]qcomp
-	return percentilesIn(cs, buf[:0])
+	return percentilesIn(cs, buf[:0], false)
 }
 
 // percentilesIn is percentiles with buf as the scratch of prepQ (it
-// allocates only when cs has more weighted components than buf's capacity).
-func percentilesIn(cs []comp, buf []qcomp) (p50, p95, p99 float64) {
+// allocates only when cs has more weighted components than buf's
+// capacity); with onlyP99 it searches the p99 alone and returns NaN for
+// the p50 and p95.
+func percentilesIn(cs []comp, buf []qcomp, onlyP99 bool) (p50, p95, p99 float64) {
 	qs, total := prepQ(cs, buf)
+	p99, _ = quantileIn(qs, total, pctP[2], 2, 0, 0, 0)
+	if onlyP99 {
+		return math.NaN(), math.NaN(), p99
+	}
 	var last probe
 	p50, last = quantileIn(qs, total, pctP[0], 0, 0, 0, 0)
-	p95, last = nextQuantile(qs, 1, total, p50, last)
-	p99, _ = nextQuantile(qs, 2, total, p95, last)
-	return p50, p95, p99
+	p95, _ = nextQuantile(qs, 1, total, p50, last)
+	return min(p50, p99), min(p95, p99), p99
 }
 
 // nextQuantile is the pctP[j] quantile given a lower one, prev, whose

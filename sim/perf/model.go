@@ -74,6 +74,9 @@ type Model struct {
 	// noFnPct leaves the functions' own P50MS, P95MS and P99MS at 0 (see
 	// SkipFunctionPercentiles).
 	noFnPct bool
+	// onlyP99 leaves the application's P50MS and P95MS NaN (see
+	// SkipLowerAppPercentiles).
+	onlyP99 bool
 	// app maps the functions' memo ids and the pool's blocking to the
 	// application's p50, p95 and p99 (appVals, by id); appKey is scratch.
 	app     memo
@@ -596,6 +599,13 @@ func (fm *fnModel) archFactor(a infra.Arch) float64 {
 // way (they are computed from the functions' latency components, not from
 // their percentiles); a report needs both.
 func (m *Model) SkipFunctionPercentiles(skip bool) { m.noFnPct = skip }
+
+// SkipLowerAppPercentiles sets whether Eval leaves the application's P50MS
+// and P95MS NaN (skip true) instead of computing them, for a search whose
+// fitness and objectives read only the P99MS: that is the same, bit for
+// bit, either way (it is searched on its own), and every other figure is
+// too. It must be set before the first Eval.
+func (m *Model) SkipLowerAppPercentiles(skip bool) { m.onlyP99 = skip }
 
 // NewResult returns a Result sized for the compiled State.
 func (m *Model) NewResult() *Result {
