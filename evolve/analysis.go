@@ -187,6 +187,10 @@ func nextChange(ev *evaluator, o Options, base genome.Genome, baseM *sim.Metrics
 				b.offer(g, ev.entry(j))
 			}
 		}
+		if b.have {
+			// The entry may be a lean evaluation of the search's.
+			ev.complete(b.g, &b.m)
+		}
 		cur := cloneGenome(base)
 		curM := *baseM
 		if b.have && better(&b.m, &curM) {

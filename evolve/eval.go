@@ -85,12 +85,24 @@ var unevaluated = math.Inf(1)
 // budget. It also keeps the best variant seen and feeds the Pareto archive.
 // Its methods are called from one goroutine.
 type evaluator struct {
-	ctx     context.Context
-	l       *layout
-	fns     []func(genome.Genome, *sim.Metrics)
-	workers int
-	budget  int
-	used    int
+	ctx context.Context
+	l   *layout
+	fns []func(genome.Genome, *sim.Metrics)
+	// full are the functions of New, one per worker, made when first
+	// needed (the same as fns unless the search evaluates lean); newFull
+	// makes them. The analysis evaluates with them.
+	full    []func(genome.Genome, *sim.Metrics)
+	newFull func() func(genome.Genome, *sim.Metrics)
+	// lean is true when fns are Problem.Lean's: leanBits then marks the
+	// cache entries a lean function wrote (bit j&63 of word j>>6), which
+	// the analysis evaluates again with a full function (complete).
+	lean     bool
+	leanBits []uint64
+	// cbuf and cgen are completeEntry's and complete's genome scratch.
+	cbuf, cgen genome.Genome
+	workers    int
+	budget     int
+	used       int
 	// analysis marks the post-search phase: the budget and the context no
 	// longer apply, and evaluations are counted in analysisUsed.
 	analysis     bool
@@ -187,7 +199,79 @@ func newEvaluator(ctx context.Context, l *layout, newFn func() func(genome.Genom
 	for i := range ev.fns {
 		ev.fns[i] = newFn()
 	}
+	ev.full = ev.fns
 	return ev
+}
+
+// leanWith records that ev.fns are lean functions (Problem.Lean) and that
+// newFull makes the full ones (Problem.New), one per worker when needed.
+func (ev *evaluator) leanWith(newFull func() func(genome.Genome, *sim.Metrics)) {
+	ev.lean = true
+	ev.newFull = newFull
+	ev.full = make([]func(genome.Genome, *sim.Metrics), len(ev.fns))
+}
+
+// fullFns returns the full functions with the first n made.
+func (ev *evaluator) fullFns(n int) []func(genome.Genome, *sim.Metrics) {
+	for w := range min(n, len(ev.full)) {
+		if ev.full[w] == nil {
+			ev.full[w] = ev.newFull()
+		}
+	}
+	return ev.full
+}
+
+// batchFns returns the functions the current batch evaluates with: the
+// search's, or in the analysis the full ones (n of them made).
+func (ev *evaluator) batchFns(n int) []func(genome.Genome, *sim.Metrics) {
+	if ev.analysis && ev.lean {
+		return ev.fullFns(n)
+	}
+	return ev.fns
+}
+
+// isLean reports whether cache entry j was written by a lean function.
+func (ev *evaluator) isLean(j int) bool {
+	return j>>6 < len(ev.leanBits) && ev.leanBits[j>>6]&(1<<(j&63)) != 0
+}
+
+// completeEntry evaluates cache entry j again with a full function when a
+// lean one wrote it, in place, and clears its mark; it is counted nowhere
+// (the variant was counted when it was first evaluated).
+func (ev *evaluator) completeEntry(j int) {
+	if !ev.isLean(j) {
+		return
+	}
+	if len(ev.cbuf) != ev.l.n {
+		ev.cbuf = make(genome.Genome, ev.l.n)
+	}
+	ev.entryGenome(ev.cbuf, j)
+	ev.fullFns(1)[0](ev.cbuf, ev.entry(j))
+	ev.leanBits[j>>6] &^= 1 << (j & 63)
+}
+
+// complete sets *m to g's full metrics when the search evaluated lean:
+// from g's cache entry (completed in place first if a lean function wrote
+// it) or, for a variant the cache does not hold (exhaustive bypasses it;
+// a full cache keeps no more), a full evaluation. Nothing is counted: m
+// is a variant the search already evaluated and counted.
+func (ev *evaluator) complete(g genome.Genome, m *sim.Metrics) {
+	if !ev.lean {
+		return
+	}
+	if len(ev.cgen) != ev.l.n {
+		ev.cgen = make(genome.Genome, ev.l.n)
+	}
+	c := ev.cgen
+	copy(c, g)
+	ev.l.canonical(c)
+	k := ev.cache.key(c)
+	if _, j, hit := ev.cache.lookup(&k, hashKey(&k), c); hit {
+		ev.completeEntry(int(j))
+		*m = *ev.entry(int(j))
+		return
+	}
+	ev.fullFns(1)[0](c, m)
 }
 
 // remaining is the number of new evaluations still allowed.
@@ -276,6 +360,9 @@ func (ev *evaluator) evalKeyed(gs []genome.Genome, out []sim.Metrics, ref []*sim
 		k, h := &keys[i], hashes[i]
 		slot, j, hit := ev.cache.lookup(k, h, gs[i])
 		if hit {
+			if ev.analysis {
+				ev.completeEntry(int(j))
+			}
 			if out != nil {
 				out[i] = *ev.entry(int(j))
 			} else {
@@ -333,7 +420,7 @@ func (ev *evaluator) evalKeyed(gs []genome.Genome, out []sim.Metrics, ref []*sim
 			// still in the CPU cache; a move's genome is the canonical
 			// base with the move applied in place and undone after
 			// (no copy of the genome per move).
-			fn := ev.fns[0]
+			fn := ev.batchFns(1)[0]
 			for k, i := range ev.miss {
 				g := gs[i]
 				if g == nil {
@@ -346,7 +433,7 @@ func (ev *evaluator) evalKeyed(gs []genome.Genome, out []sim.Metrics, ref []*sim
 				}
 			}
 		case serial:
-			fn := ev.fns[0]
+			fn := ev.batchFns(1)[0]
 			for k, i := range ev.miss {
 				if gs[i] != nil {
 					fn(gs[i], ev.result(k))
@@ -356,8 +443,9 @@ func (ev *evaluator) evalKeyed(gs []genome.Genome, out []sim.Metrics, ref []*sim
 				ev.undoMove(i)
 			}
 		default:
+			fns := ev.batchFns(ev.workers)
 			ev.run(n, func(w, a, b int) {
-				fn := ev.fns[w]
+				fn := fns[w]
 				for k := a; k < b; k++ {
 					fn(gs[ev.miss[k]], ev.result(k))
 				}
@@ -647,6 +735,7 @@ func (ev *evaluator) record(g genome.Genome, key *packedKey, h uint64, slot int,
 		j := ev.nEntries
 		ev.cache.insert(key, h, g, slot, int32(j))
 		ev.storeGenome(g, j)
+		ev.markLean(j)
 		ev.nEntries++
 		ev.offer(g, ev.entry(j))
 		return
@@ -658,9 +747,18 @@ func (ev *evaluator) record(g genome.Genome, key *packedKey, h uint64, slot int,
 		ev.cache.insert(key, h, g, slot, int32(j))
 		*ev.entry(j) = *m
 		ev.storeGenome(g, j)
+		ev.markLean(j)
 		ev.nEntries++
 	}
 	ev.offer(g, m)
+}
+
+// markLean marks new cache entry j as a lean function's when the search
+// evaluated it lean (the analysis evaluates with full functions).
+func (ev *evaluator) markLean(j int) {
+	if ev.lean && !ev.analysis {
+		ev.leanBits[j>>6] |= 1 << (j & 63)
+	}
 }
 
 // growEntries makes room for n entries in all: entry j exists for j < n.
@@ -675,6 +773,10 @@ func (ev *evaluator) growEntries(n int) {
 			size = min(size, max(ev.budget, 0)+1)
 		}
 		ev.entries = append(ev.entries, make([]sim.Metrics, size))
+		if ev.lean {
+			// A full chunk's marks, whatever the chunk's size.
+			ev.leanBits = append(ev.leanBits, make([]uint64, (chunkMask+1)/64)...)
+		}
 		if !ev.pack.ok {
 			ev.genes = append(ev.genes, make([]uint16, size*ev.l.n))
 		}

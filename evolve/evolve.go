@@ -51,6 +51,16 @@ type Problem struct {
 	// search calls New once per worker goroutine. The function must be pure:
 	// the same genome always gives the same Metrics.
 	New func() func(g genome.Genome, m *sim.Metrics)
+	// Lean, when set, is like New, but its functions may leave the
+	// application's p50 and p95 latency (Objectives.LatencyP50MS and
+	// LatencyP95MS) out (any value, NaN say) and must give every other
+	// figure exactly as New's do. The search then evaluates with Lean's
+	// functions unless the run's objectives read p50 or p95; every Metrics
+	// of the Result (and everything the analysis reads) is still New's: a
+	// variant evaluated lean is evaluated again with New's function where
+	// its p50 or p95 could matter, and neither count is charged. nil means
+	// New only.
+	Lean func() func(g genome.Genome, m *sim.Metrics)
 }
 
 // Algorithm names accepted by Options.Algorithm.
@@ -146,6 +156,9 @@ type Generation struct {
 	Evaluations int `json:"evaluations"`
 	// Members are the objectives of the generation's population (ga and
 	// nsga2), for pictures of the population moving; not in the JSON.
+	// When the search evaluated lean (Problem.Lean), their LatencyP50MS
+	// and LatencyP95MS are Lean's (NaN for sim's lean evaluator): read the
+	// other objectives.
 	Members []sim.Objectives `json:"-"`
 	// Best is the best variant so far (ga and nsga2), for live displays;
 	// not in the JSON. Generations share one copy while the best stays
@@ -373,7 +386,17 @@ func Run(ctx context.Context, p Problem, opts Options) (*Result, error) {
 			return nil, &SizeError{Size: l.spaceSize(), Limit: o.ExhaustiveLimit}
 		}
 	}
-	ev := newEvaluator(ctx, l, p.New, o.Workers, o.Budget)
+	// The search evaluates lean when it may: nothing it reads during the
+	// run (ranking, the archive's objectives) needs p50 or p95.
+	lean := p.Lean != nil && !readsLowerPercentiles(objs)
+	newFn := p.New
+	if lean {
+		newFn = p.Lean
+	}
+	ev := newEvaluator(ctx, l, newFn, o.Workers, o.Budget)
+	if lean {
+		ev.leanWith(p.New)
+	}
 	// Every algorithm keeps the Pareto archive of what it evaluated, so a
 	// report can draw the trade-offs of any run; nsga2 also searches by it.
 	ev.archive = newArchive(objs)
@@ -423,9 +446,16 @@ func Run(ctx context.Context, p Problem, opts Options) (*Result, error) {
 	res.Best = cloneGenome(ev.best)
 	res.BestMetrics = ev.bestMetrics
 	res.Pareto = ev.archive.points()
-	res.Compromise = compromise(res.Pareto, objs)
-	// Analysis: never cut short by the budget or the context.
+	// Analysis: never cut short by the budget or the context, and on New's
+	// metrics only: what the search kept from lean evaluations is
+	// completed first.
 	ev.analysis = true
+	ev.complete(res.Baseline, &res.BaselineMetrics)
+	ev.complete(res.Best, &res.BestMetrics)
+	for i := range res.Pareto {
+		ev.complete(res.Pareto[i].Genome, &res.Pareto[i].Metrics)
+	}
+	res.Compromise = compromise(res.Pareto, objs)
 	analyse(ev, o, res)
 	res.AnalysisEvaluations = ev.analysisUsed
 	return res, nil

@@ -136,3 +136,14 @@ func objectiveNames(objs []objective) []string {
 	}
 	return out
 }
+
+// readsLowerPercentiles reports whether one of objs reads the
+// application's p50 or p95 latency (which a lean evaluation leaves out).
+func readsLowerPercentiles(objs []objective) bool {
+	for i := range objs {
+		if objs[i].field == fP50 || objs[i].field == fP95 {
+			return true
+		}
+	}
+	return false
+}

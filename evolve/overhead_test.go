@@ -152,7 +152,8 @@ func seedDemoProblem(tb testing.TB) Problem {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return Problem{Space: sp, New: func() func(genome.Genome, *sim.Metrics) { return plan.NewEvaluator().Evaluate }}
+	return Problem{Space: sp, New: func() func(genome.Genome, *sim.Metrics) { return plan.NewEvaluator().Evaluate },
+		Lean: func() func(genome.Genome, *sim.Metrics) { return plan.NewLeanEvaluator().Evaluate }}
 }
 
 // BenchmarkOverheadGASeedDemo is the long ga run on the seed
@@ -174,20 +175,25 @@ func BenchmarkOverheadGASeedDemo(b *testing.B) {
 func BenchmarkOverheadReplaySeedDemo(b *testing.B) {
 	p := seedDemoProblem(b)
 	opts := Options{Algorithm: GA, Seed: 3, Budget: 100000, Workers: 1, Generations: 100000, Stagnation: 100000}
+	// The lean and the full functions' calls are recorded in one sequence
+	// and replayed in it (one worker: a fixed call order).
 	var rec []sim.Metrics
-	inner := p.New
-	p.New = func() func(genome.Genome, *sim.Metrics) {
-		f := inner()
-		return func(g genome.Genome, m *sim.Metrics) { f(g, m); rec = append(rec, *m) }
+	record := func(inner func() func(genome.Genome, *sim.Metrics)) func() func(genome.Genome, *sim.Metrics) {
+		return func() func(genome.Genome, *sim.Metrics) {
+			f := inner()
+			return func(g genome.Genome, m *sim.Metrics) { f(g, m); rec = append(rec, *m) }
+		}
 	}
+	p.New, p.Lean = record(p.New), record(p.Lean)
 	r0, err := Run(context.Background(), p, opts)
 	if err != nil {
 		b.Fatal(err)
 	}
 	next := 0
-	p.New = func() func(genome.Genome, *sim.Metrics) {
+	replay := func() func(genome.Genome, *sim.Metrics) {
 		return func(g genome.Genome, m *sim.Metrics) { *m = rec[next]; next++ }
 	}
+	p.New, p.Lean = replay, replay
 	b.ReportAllocs()
 	b.ResetTimer()
 	evals := 0

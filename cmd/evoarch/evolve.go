@@ -160,9 +160,7 @@ func evolveRun(opts *evolveOptions) error {
 		)
 		eo.Progress = func(g evolve.Generation) { _ = bar.Set(min(g.Evaluations, total)) }
 	}
-	prob := evolve.Problem{Space: sp, New: func() func(genome.Genome, *sim.Metrics) {
-		return plan.NewEvaluator().Evaluate
-	}}
+	prob := problemOf(sp, plan)
 	res, err := evolve.Run(ctx, prob, eo)
 	if bar != nil {
 		_ = bar.Finish()
@@ -456,4 +454,14 @@ func assumptionsOf(plan *sim.Plan) []assumptionJSON {
 	}
 	add("pinned genes", pins, "scenario pin")
 	return out
+}
+
+// problemOf is the search's problem on plan: the search evaluates with
+// plan's lean evaluators (the application's p50 and p95 left out) where
+// it reads neither, and evolve completes every Metrics it returns.
+func problemOf(sp *genome.Space, plan *sim.Plan) evolve.Problem {
+	return evolve.Problem{Space: sp,
+		New:  func() func(genome.Genome, *sim.Metrics) { return plan.NewEvaluator().Evaluate },
+		Lean: func() func(genome.Genome, *sim.Metrics) { return plan.NewLeanEvaluator().Evaluate },
+	}
 }

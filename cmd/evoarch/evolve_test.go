@@ -204,7 +204,7 @@ func seedDemoProblem(tb testing.TB) (evolve.Problem, *sim.Plan) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return evolve.Problem{Space: sp, New: func() func(genome.Genome, *sim.Metrics) { return plan.NewEvaluator().Evaluate }}, plan
+	return problemOf(sp, plan), plan
 }
 
 // BenchmarkEvolveSeedDemo measures distinct evaluations per second through
@@ -283,23 +283,35 @@ func benchEvolveSeedDemo(b *testing.B, opts evolve.Options) {
 	b.ReportMetric(rate, "evals/s/core")
 	// The simulator's share of a run: the last run's own evaluations, in
 	// its order (one worker), replayed through a fresh evaluator.
+	// Lean and full calls are replayed through a lean and a full
+	// evaluator.
 	var seq []genome.Genome
-	rec := p
-	rec.New = func() func(genome.Genome, *sim.Metrics) {
-		ev := plan.NewEvaluator()
-		return func(g genome.Genome, m *sim.Metrics) {
-			seq = append(seq, slices.Clone(g))
-			ev.Evaluate(g, m)
+	var lean []bool
+	recorder := func(isLean bool, newEv func() *sim.Evaluator) func() func(genome.Genome, *sim.Metrics) {
+		return func() func(genome.Genome, *sim.Metrics) {
+			ev := newEv()
+			return func(g genome.Genome, m *sim.Metrics) {
+				seq = append(seq, slices.Clone(g))
+				lean = append(lean, isLean)
+				ev.Evaluate(g, m)
+			}
 		}
 	}
+	rec := p
+	rec.New = recorder(false, plan.NewEvaluator)
+	rec.Lean = recorder(true, plan.NewLeanEvaluator)
 	opts.Seed = int64(b.N - 1)
 	if _, err := evolve.Run(context.Background(), rec, opts); err != nil {
 		b.Fatal(err)
 	}
-	replay := plan.NewEvaluator()
+	replay, replayLean := plan.NewEvaluator(), plan.NewLeanEvaluator()
 	start = time.Now()
-	for _, g := range seq {
-		replay.Evaluate(g, &m)
+	for i, g := range seq {
+		if lean[i] {
+			replayLean.Evaluate(g, &m)
+		} else {
+			replay.Evaluate(g, &m)
+		}
 	}
 	b.ReportMetric(time.Since(start).Seconds()/(b.Elapsed().Seconds()/float64(b.N)), "sim-share")
 	// evolve's rate as a share of the bare simulator's on random variants
@@ -417,7 +429,7 @@ func searchSeedDemo(b *testing.B, free []string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	p := evolve.Problem{Space: sp, New: func() func(genome.Genome, *sim.Metrics) { return plan.NewEvaluator().Evaluate }}
+	p := problemOf(sp, plan)
 	opt, err := evolve.Run(context.Background(), p, evolve.Options{Algorithm: evolve.Exhaustive})
 	if err != nil {
 		b.Fatal(err)
