@@ -24,7 +24,8 @@ const secondsPerDay = 86400
 // calls and, without a reservation, the shared pool's blocking; those go
 // into a key under which the function's evaluation is kept, so a
 // configuration seen before costs a look-up. The application's percentiles
-// are kept under the functions' keys in the same way.
+// are kept under the ids of its functions' latency components in the same
+// way (appMixture).
 //
 // What did not change since the previous call is not computed again: the
 // KMS times while no bucket's SSE changes (updateKMS), a function's
@@ -286,9 +287,7 @@ func (m *Model) stage1(fm *fnModel, f *infra.Function) bool {
 	fm.evalStage1(f, m.tables)
 	id, reset := fm.memo.add(k, h)
 	if reset {
-		fm.ents.reset()
-		m.app.clear()
-		m.appVals = m.appVals[:0]
+		fm.ents.reset() // the application memo's keys are not entry ids
 	}
 	// stage2 reads an entry's fr, throttle and comps only once done.
 	e := fm.ents.next()
@@ -339,19 +338,20 @@ func (m *Model) stage2(i int, fr *FunctionResult) {
 	}
 	fm.results(fr, e.comps[:], m.poolBlock, pct)
 	e.done, e.pct, e.pool, e.fr, e.throttle = true, pct, pool, *fr, fm.ev.throttle
+	e.cgen = 0 // comps written: their id is to be taken again
 }
 
 // appPercentiles returns the application's p50, p95 and p99: the
 // components of the functions in the latency mixture (Model.mix, every
 // synchronous one with traffic but the lightest, minFnShare) weighted by
-// their request rates, kept under those functions' memo entries and the
-// pool's blocking. The search reads the components only (not the
-// functions' own percentiles), so the answer is the same whether or not
-// those were computed.
+// their request rates, kept under those components (appMixture). The
+// search reads the components only (not the functions' own percentiles),
+// so the answer is the same whether or not those were computed.
 //
 // With the memo, the answer of the last call is kept (appPrev) while no
 // function of the mixture changed its entry (Eval clears appOK) and the
-// pool's blocking is the same: the look-up would return it.
+// pool's blocking is the same (an entry's components were then not
+// written again): the look-up would return it.
 func (m *Model) appPercentiles() (p50, p95, p99 float64) {
 	if m.noMemo {
 		return m.appMixture()
@@ -366,90 +366,132 @@ func (m *Model) appPercentiles() (p50, p95, p99 float64) {
 
 // appMixture is appPercentiles without its shortcut: from the application
 // memo, or computed.
+//
+// The memo's key is, per function of the mixture in mix order, the id of
+// its entry's components (compsID: equal iff every component's weight,
+// shift, mu, sigma and capMS are bit-identical), taken once per entry and
+// pool blocking (stage2 clears it when it writes them). The mixture is
+// those components with their weights times the functions' fixed request
+// rates, pruned, and the rest of a component (lo, hi, atX, atP, q) is
+// finishWith's function of its shift, mu, sigma and capMS, so a hit
+// returns what percentiles would compute. Distinct function entries often
+// give the same components (a setting the latency does not depend on, or
+// one a one-gene move changed and the next moved back), and the entries'
+// pool blocking is in their components, not in the key.
 func (m *Model) appMixture() (p50, p95, p99 float64) {
-	memo := !m.noMemo
-	var h uint64
-	if memo {
-		k := m.appKey
+	if m.noMemo {
 		for j, i := range m.mix {
-			k[j] = uint64(m.fns[i].cur)
-		}
-		k[len(m.mix)] = fbits(m.poolBlock[offPeak])
-		k[len(m.mix)+1] = fbits(m.poolBlock[peak])
-		id, hh, ok := m.app.findFrom2(k, m.appLast, m.appLast2)
-		if ok {
-			if id != m.appLast {
-				m.appLast, m.appLast2 = id, m.appLast
-			}
-			v := &m.appVals[id]
-			return v[0], v[1], v[2]
-		}
-		h = hh
-	}
-	for j, i := range m.mix {
-		fm := &m.fns[i]
-		dst := m.mixComps[j*nComp : (j+1)*nComp]
-		if memo {
-			copy(dst, fm.ents.at(fm.cur).comps[:])
-		} else {
+			fm := &m.fns[i]
+			dst := m.mixComps[j*nComp : (j+1)*nComp]
 			copy(dst, m.comps[i*nComp:(i+1)*nComp])
+			for k := range dst {
+				dst[k].w *= fm.rate
+			}
 		}
-		for k := range dst {
-			dst[k].w *= fm.rate
+		prune(m.mixComps)
+		return percentilesIn(m.mixComps, m.qbuf, m.onlyP99)
+	}
+	k := m.appKey
+	for again := true; again; {
+		again = false
+		for j, i := range m.mix {
+			fm := &m.fns[i]
+			e := fm.ents.at(fm.cur)
+			if e.cgen != m.compGen {
+				id, reset := m.compsID(e.comps[:])
+				if reset {
+					// The ids taken before are void: take them again (the
+					// table has room for the mixture's).
+					m.compGen++
+					m.app.clear()
+					m.appVals = m.appVals[:0]
+					again = true
+				}
+				e.cid, e.cgen = id, m.compGen
+			}
+			k[j] = uint64(e.cid)
 		}
 	}
-	prune(m.mixComps)
-	if memo {
-		p50, p95, p99 = m.mixPercentiles()
-	} else {
-		p50, p95, p99 = percentilesIn(m.mixComps, m.qbuf, m.onlyP99)
-	}
-	if memo {
-		id, reset := m.app.add(m.appKey, h)
-		if reset {
-			m.appVals = m.appVals[:0]
+	id, h, ok := m.app.findFrom2(k, m.appLast, m.appLast2)
+	if ok {
+		if id != m.appLast {
+			m.appLast, m.appLast2 = id, m.appLast
 		}
-		m.appLast, m.appLast2 = id, m.appLast
-		m.appVals = append(m.appVals, [3]float64{p50, p95, p99})
+		v := &m.appVals[id]
+		return v[0], v[1], v[2]
 	}
+	qs, total := m.prepMix()
+	p50, p95, p99 = percentilesQ(qs, total, m.onlyP99)
+	id, reset := m.app.add(k, h)
+	if reset {
+		m.appVals = m.appVals[:0]
+	}
+	m.appLast, m.appLast2 = id, m.appLast
+	m.appVals = append(m.appVals, [3]float64{p50, p95, p99})
 	return p50, p95, p99
 }
 
-// mixWords is the number of key words per component in the mixture
-// memo (Model.mixKey): w, shift, mu, sigma and capMS.
-const mixWords = 5
-
-// mixPercentiles returns percentiles(m.mixComps), kept in the mixture memo
-// under the components' parameters: w, shift, mu, sigma and capMS by
-// their bits, all 0 for a component without weight (which percentiles
-// skips; a weighted one has w's bits nonzero). The rest of a component
-// (lo, hi, atX, atP, q) is finishWith's function of shift, mu, sigma and
-// capMS, so a hit returns what percentiles would compute. Distinct
-// function entries often give the same components (a setting the latency
-// does not depend on, or one a one-gene move changed and the next moved
-// back), which the application memo, keyed by entry, tells apart.
-func (m *Model) mixPercentiles() (p50, p95, p99 float64) {
-	k := m.mixKey
-	for i := range m.mixComps {
-		c := &m.mixComps[i]
-		w := k[i*mixWords : (i+1)*mixWords]
-		if c.w > 0 {
-			w[0], w[1], w[2], w[3], w[4] = fbits(c.w), fbits(c.shift), fbits(c.mu), fbits(c.sigma), fbits(c.capMS)
-		} else {
-			w[0], w[1], w[2], w[3], w[4] = 0, 0, 0, 0, 0
+// prepMix returns the prepared components (prepQ) of the application's
+// mixture and its weight, from the mixture's functions' current entries:
+// what prepQ returns of their components copied into mixComps, each weight
+// times its function's request rate, pruned (prune), bit for bit (the same
+// operations in the same order), without the copies.
+func (m *Model) prepMix() ([]qcomp, float64) {
+	sum := 0.0
+	for _, i := range m.mix {
+		fm := &m.fns[i]
+		cs := &fm.ents.at(fm.cur).comps
+		for k := range cs {
+			sum += max(cs[k].w*fm.rate, 0)
 		}
 	}
-	id, h, ok := m.mixMemo.find(k)
+	cut := minShare * sum
+	qs, total := m.qbuf[:0], 0.0
+	for _, i := range m.mix {
+		fm := &m.fns[i]
+		cs := &fm.ents.at(fm.cur).comps
+		for k := range cs {
+			w := cs[k].w * fm.rate
+			if w < cut {
+				w = 0
+			}
+			if w <= 0 {
+				continue
+			}
+			total += w
+			qs = addQ(qs, &cs[k], w)
+		}
+	}
+	return qs, total
+}
+
+// compWords is the number of key words per component in the components
+// table (Model.compTab): w, shift, mu, sigma and capMS.
+const compWords = 5
+
+// compsID returns the id of one function's components cs (nComp) in the
+// components table, adding them when new: their parameters by their bits,
+// w always and shift, mu, sigma and capMS unless w <= 0 (a component
+// without weight is left out of the mixture whatever they are; a NaN
+// weight keeps them). reset is true when the table was full and forgot
+// every earlier id first.
+func (m *Model) compsID(cs []comp) (id int, reset bool) {
+	k := m.compKey
+	for i := range cs {
+		c := &cs[i]
+		w := k[i*compWords : (i+1)*compWords]
+		w[0] = fbits(c.w)
+		if c.w <= 0 {
+			w[1], w[2], w[3], w[4] = 0, 0, 0, 0
+		} else {
+			w[1], w[2], w[3], w[4] = fbits(c.shift), fbits(c.mu), fbits(c.sigma), fbits(c.capMS)
+		}
+	}
+	id, h, ok := m.compTab.find(k)
 	if ok {
-		v := &m.mixVals[id]
-		return v[0], v[1], v[2]
+		return id, false
 	}
-	p50, p95, p99 = percentilesIn(m.mixComps, m.qbuf, m.onlyP99)
-	if _, reset := m.mixMemo.add(k, h); reset {
-		m.mixVals = m.mixVals[:0]
-	}
-	m.mixVals = append(m.mixVals, [3]float64{p50, p95, p99})
-	return p50, p95, p99
+	return m.compTab.add(k, h)
 }
 
 // unreservedPool is the concurrency left to functions without a

@@ -145,7 +145,7 @@ func TestMemoReset(t *testing.T) {
 		on.fns[i].memo.limit = 8
 	}
 	on.app.limit = 5
-	on.mixMemo.limit = 3
+	on.compTab.limit = 3
 	off, err := Compile(base, sc)
 	if err != nil {
 		t.Fatal(err)
@@ -169,8 +169,40 @@ func TestMemoReset(t *testing.T) {
 	if on.app.n > 5 || len(on.appVals) != on.app.n {
 		t.Errorf("app: %d entries, %d values, limit 5", on.app.n, len(on.appVals))
 	}
-	if on.mixMemo.n > 3 || len(on.mixVals) != on.mixMemo.n {
-		t.Errorf("mixtures: %d entries, %d values, limit 3", on.mixMemo.n, len(on.mixVals))
+	if on.compTab.n > 3 || on.compGen < 3 {
+		t.Errorf("components: %d entries, generation %d, limit 3", on.compTab.n, on.compGen)
+	}
+}
+
+// TestCompTabReset fills the components table past its limit while the
+// function entries stay (their memos large): the ids the entries took
+// before a reset are void, and the results stay right.
+func TestCompTabReset(t *testing.T) {
+	base, sc, vs := seedVariants(t, 60, 0.5)
+	on, err := Compile(base, sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	on.compTab.limit = len(on.mix)
+	on.SkipFunctionPercentiles(true)
+	off, err := Compile(base, sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	off.noMemo = true
+	off.SkipFunctionPercentiles(true)
+	ro, rf := on.NewResult(), off.NewResult()
+	rng := rand.New(rand.NewPCG(3, 4))
+	for k := range 2000 {
+		v := vs[rng.IntN(len(vs))]
+		on.Eval(v, ro)
+		off.Eval(v, rf)
+		if !sameBits(ro, rf) {
+			t.Fatalf("evaluation %d: memo %+v\nwithout %+v", k, ro.App, rf.App)
+		}
+	}
+	if on.compGen < 100 {
+		t.Errorf("components table reset %d times in 2000 evaluations", on.compGen-1)
 	}
 }
 

@@ -135,21 +135,28 @@ func prepQ(cs []comp, buf []qcomp) ([]qcomp, float64) {
 			continue
 		}
 		total += c.w
-		q := qcomp{shift: c.shift, mu: c.mu, w: c.w, wCont: c.w * (1 - c.atP), lo: c.lo, hi: c.hi,
-			atX: c.atX, q: c.q, sigma: c.sigma, capMS: c.capMS, ord: len(qs)}
-		if c.atP > 0 {
-			q.wAt = c.w * c.atP
-		}
-		if c.sigma > 0 {
-			q.invSig = 1 / c.sigma
-			q.wInvSig = c.w / c.sigma
-		}
-		qs = append(qs, q)
-		for k := len(qs) - 1; k > 0 && qs[k].shift < qs[k-1].shift; k-- {
-			qs[k], qs[k-1] = qs[k-1], qs[k]
-		}
+		qs = addQ(qs, c, c.w)
 	}
 	return qs, total
+}
+
+// addQ appends component c with weight w > 0 (in place of c.w) to qs,
+// kept in order of shift (stably: it goes after the equal shifts).
+func addQ(qs []qcomp, c *comp, w float64) []qcomp {
+	q := qcomp{shift: c.shift, mu: c.mu, w: w, wCont: w * (1 - c.atP), lo: c.lo, hi: c.hi,
+		atX: c.atX, q: c.q, sigma: c.sigma, capMS: c.capMS, ord: len(qs)}
+	if c.atP > 0 {
+		q.wAt = w * c.atP
+	}
+	if c.sigma > 0 {
+		q.invSig = 1 / c.sigma
+		q.wInvSig = w / c.sigma
+	}
+	qs = append(qs, q)
+	for k := len(qs) - 1; k > 0 && qs[k].shift < qs[k-1].shift; k-- {
+		qs[k], qs[k-1] = qs[k-1], qs[k]
+	}
+	return qs
 }
 
 // qMixAt returns the mixture's weighted CDF at x ms, its first and second
@@ -489,6 +496,11 @@ func percentiles(cs []comp) (p50, p95, p99 float64) {
 // the p50 and p95.
 func percentilesIn(cs []comp, buf []qcomp, onlyP99 bool) (p50, p95, p99 float64) {
 	qs, total := prepQ(cs, buf)
+	return percentilesQ(qs, total, onlyP99)
+}
+
+// percentilesQ is percentilesIn from the prepared components (prepQ).
+func percentilesQ(qs []qcomp, total float64, onlyP99 bool) (p50, p95, p99 float64) {
 	p99, _ = quantileIn(qs, total, pctP[2], 2, 0, 0, 0)
 	if onlyP99 {
 		return math.NaN(), math.NaN(), p99

@@ -35,8 +35,9 @@ const (
 //
 // A Model keeps what Eval computed for each function configuration and
 // each combination of them (see Eval), up to memoBudget function entries,
-// appMemoLimit combinations and mixMemoLimit application mixtures (by
-// their components: mixPercentiles); inserting grows those tables, the only
+// compMemoLimit distinct sets of a function's latency components and
+// appMemoLimit application mixtures (by their functions' components:
+// appMixture); inserting grows those tables, the only
 // allocation Eval makes, and a full table starts again empty. Results are
 // the same with and without the tables (a hit requires bit-identical inputs).
 type Model struct {
@@ -77,11 +78,20 @@ type Model struct {
 	// onlyP99 leaves the application's P50MS and P95MS NaN (see
 	// SkipLowerAppPercentiles).
 	onlyP99 bool
-	// app maps the functions' memo ids and the pool's blocking to the
-	// application's p50, p95 and p99 (appVals, by id); appKey is scratch.
+	// app maps the components ids (compTab) of the functions in the
+	// application's mixture, in mix order, to the application's p50, p95
+	// and p99 (appVals, by id); appKey is scratch. See appMixture.
 	app     memo
 	appKey  []uint64
 	appVals [][3]float64
+	// compTab gives one function's nComp latency components an id, equal
+	// for two sets of components iff their parameters are bit-identical
+	// (compsID; compKey is scratch). compGen is its generation, counted
+	// from 1 and moved on at each reset: a function entry's cid is valid
+	// while its cgen is compGen.
+	compTab memo
+	compKey []uint64
+	compGen uint64
 	// appLast is the app entry of the last look-up (-1 before any) and
 	// appLast2 the one before it: the first ones a look-up compares with
 	// (memo.findFrom2).
@@ -93,11 +103,6 @@ type Model struct {
 	mixComps []comp
 	// qbuf is the percentile search's scratch (prepQ), room for mixComps.
 	qbuf []qcomp
-	// mixMemo maps the mixture's components (mixKey, scratch) to its
-	// p50, p95 and p99 (mixVals, by id): see mixPercentiles.
-	mixMemo memo
-	mixKey  []uint64
-	mixVals [][3]float64
 
 	// demOK says the tables' demand was summed (evalTables) with every
 	// function's current fnModel.demInv.
@@ -116,8 +121,8 @@ type Model struct {
 }
 
 // Memo sizes. memoBudget function entries (about 1 KB each) are shared out
-// among the functions, at least minFnMemo each; appMemoLimit combinations
-// of (nfunctions + 2) words and 24 bytes each. memoHint entries are
+// among the functions, at least minFnMemo each; appMemoLimit mixtures of
+// one word per function of the mixture and 24 bytes each. memoHint entries are
 // allocated at Compile.
 const (
 	memoBudget   = 1 << 13
@@ -125,10 +130,10 @@ const (
 	appMemoLimit = 1 << 15
 	// poolMemoLimit: pool loads and their blocking, 3 words and 16 bytes.
 	poolMemoLimit = 1 << 14
-	// mixMemoLimit: mixtures, mixWords words per component (60 for
-	// seed-demo's two functions: 480 bytes) and 24 bytes each.
-	mixMemoLimit = 1 << 13
-	memoHint     = 64
+	// compMemoLimit: sets of one function's components, compWords words
+	// per component (30 words, 240 bytes, each).
+	compMemoLimit = 1 << 13
+	memoHint      = 64
 )
 
 // fnKeyFixed is the number of key words before the table calls' throttle
@@ -146,6 +151,10 @@ type fnEntry struct {
 	fr       FunctionResult
 	throttle [2]float64
 	comps    [nComp]comp
+	// cid is comps' id in Model.compTab, valid while cgen is
+	// Model.compGen (0: not taken since comps were last written).
+	cid  int
+	cgen uint64
 }
 
 // fnModel is one function's workload and the scratch of its evaluation.
@@ -373,13 +382,15 @@ func Compile(st *infra.State, sc *scenarios.Scenario) (*Model, error) {
 	m.mix = mixFunctions(m.fns, m.userRate)
 	m.mixComps = make([]comp, nComp*len(m.mix))
 	m.qbuf = make([]qcomp, 0, len(m.mixComps))
-	m.appKey = make([]uint64, len(m.mix)+2)
+	m.appKey = make([]uint64, len(m.mix))
 	m.app = newMemo(len(m.appKey), memoHint, appMemoLimit)
 	m.appLast, m.appLast2 = -1, -1
-	m.mixKey = make([]uint64, mixWords*len(m.mixComps))
-	m.mixMemo = newMemo(len(m.mixKey), memoHint, mixMemoLimit)
-	m.mixMemo.whole = true
-	m.mixVals = make([][3]float64, 0, memoHint)
+	m.compKey = make([]uint64, compWords*nComp)
+	// At least len(m.mix) entries: appMixture's ids of one mixture then
+	// fit in the table after a reset.
+	m.compTab = newMemo(len(m.compKey), memoHint, max(compMemoLimit, len(m.mix)))
+	m.compTab.whole = true
+	m.compGen = 1
 	m.appVals = make([][3]float64, 0, memoHint)
 	m.lastPool = -1
 	m.poolLast = [2]int{-1, -1}

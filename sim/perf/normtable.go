@@ -27,6 +27,31 @@ var normTab = func() (t [normTabN + 1][2]float64) {
 	return t
 }()
 
+// hermite is the cubic Hermite polynomial of Q and of phi on one interval
+// of normTab, in t in [0, 1): v0 + t (d0 + t (c2 + t c3)) with v0, d0 the
+// value and derivative (with respect to t) at its start.
+type hermite struct{ q0, dq0, c2q, c3q, p0, dp0, c2p, c3p float64 }
+
+// normHerm[k] is the interval from normTab[k] to normTab[k+1]: its
+// coefficients computed once, by the same operations in the same order as
+// normCDFPDFTabRef (numerics_test.go) takes them at each call, so
+// normCDFPDFTab returns its values bit for bit (TestNormTableBits). 64
+// bytes each, one cache line: 147 KB.
+var normHerm = func() (hs [normTabN]hermite) {
+	for k := range hs {
+		n0, n1 := &normTab[k], &normTab[k+1]
+		q0, p0, q1, p1 := n0[0], n0[1], n1[0], n1[1]
+		a0 := float64(k) * normTabStep
+		dq0, dq1 := -normTabStep*p0, -normTabStep*p1
+		dp0, dp1 := -normTabStep*a0*p0, -normTabStep*(a0+normTabStep)*p1
+		hs[k] = hermite{
+			q0: q0, dq0: dq0, c2q: 3*(q1-q0) - 2*dq0 - dq1, c3q: 2*(q0-q1) + dq0 + dq1,
+			p0: p0, dp0: dp0, c2p: 3*(p1-p0) - 2*dp0 - dp1, c3p: 2*(p0-p1) + dp0 + dp1,
+		}
+	}
+	return hs
+}()
+
 // normCDFPDFTab returns the standard normal CDF and density at z, within
 // 3.4e-13 and 7.3e-13 absolute (see normTab) for |z| < normTabMax, and as
 // normCDFPDF (within 1e-15) beyond. No transcendental function inside the
@@ -39,14 +64,9 @@ func normCDFPDFTab(z float64) (cdf, pdf float64) {
 	s := a * normTabPerUnit
 	k := int(s)
 	t := s - float64(k)
-	n0, n1 := &normTab[k], &normTab[k+1]
-	q0, p0, q1, p1 := n0[0], n0[1], n1[0], n1[1]
-	// Derivatives with respect to t (h times those with respect to a).
-	a0 := float64(k) * normTabStep
-	dq0, dq1 := -normTabStep*p0, -normTabStep*p1
-	dp0, dp1 := -normTabStep*a0*p0, -normTabStep*(a0+normTabStep)*p1
-	q := q0 + t*(dq0+t*(3*(q1-q0)-2*dq0-dq1+t*(2*(q0-q1)+dq0+dq1)))
-	pdf = p0 + t*(dp0+t*(3*(p1-p0)-2*dp0-dp1+t*(2*(p0-p1)+dp0+dp1)))
+	h := &normHerm[k]
+	q := h.q0 + t*(h.dq0+t*(h.c2q+t*h.c3q))
+	pdf = h.p0 + t*(h.dp0+t*(h.c2p+t*h.c3p))
 	if z > 0 {
 		return 1 - q, pdf
 	}

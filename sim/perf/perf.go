@@ -28,7 +28,7 @@
 // Speed: a Model remembers each function's evaluation under a key of every
 // input it depends on (its settings, the throttle probabilities of the
 // tables it calls, the shared pool's blocking), and the application's
-// percentiles under the functions' keys, so a search that revisits
+// percentiles under its functions' latency components, so a search that revisits
 // configurations pays a look-up (see Model.Eval). A search skips the
 // functions' own percentiles (Model.SkipFunctionPercentiles): the
 // application's are searched from the latency components alone, so they
