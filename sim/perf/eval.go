@@ -41,11 +41,16 @@ func (m *Model) Eval(st *infra.State, out *Result) {
 	if len(st.Functions) != len(m.fns) || len(st.Tables) != len(m.tables) || len(out.Functions) != len(m.fns) {
 		panic("perf: Eval on a State or Result of another shape than the compiled one")
 	}
+	m.adapt()
+	m.off = m.noMemo || m.bypass
 	// 1. Each function's cheap inputs: duration, API, timeout, concurrency.
 	m.updateKMS(st.Buckets)
 	for i := range m.fns {
 		fm := &m.fns[i]
 		fm.moved = fm.prepare(&st.Functions[i], st, m.apiHit) // prepared, until stage 3
+		if fm.moved {
+			m.moved++
+		}
 	}
 	// 2. DynamoDB demand and throttling.
 	m.evalTables(st)
@@ -60,7 +65,7 @@ func (m *Model) Eval(st *infra.State, out *Result) {
 		if f := &st.Functions[i]; f.Reserved > 0 {
 			reserved += f.Reserved
 		}
-		if m.noMemo || fm.moved || fm.cur < 0 || fm.tablesMoved(m.tables) {
+		if m.off || fm.moved || fm.cur < 0 || fm.tablesMoved(m.tables) {
 			fm.moved = m.stage1(fm, &st.Functions[i])
 			if fm.moved && fm.inMix {
 				m.appOK = false
@@ -106,10 +111,55 @@ func (m *Model) Eval(st *infra.State, out *Result) {
 	}
 }
 
+// Bypass policy (Model.adapt): the Evals of a window, and the windows
+// the tables stay off before a window with them on samples again whether
+// they would pay.
+const (
+	adaptWindow = 64
+	bypassSpan  = 16
+)
+
+// adapt counts one Eval into the bypass policy's window and, at its end,
+// turns the tables off (bypass) or on for the next: off when in most of
+// the window's Evals most functions' prepared inputs changed and under
+// 1/16 of the function memo's look-ups hit (variants new in every
+// function, as a random search draws them: every table misses, and a miss
+// costs its look-up and insertion on top of the computation); on again as
+// soon as most functions keep their inputs (a local search, whose
+// unchanged functions the tables skip), and for one window after every
+// bypassSpan to sample the hit rate. Results are the same either way (a
+// Model without tables computes what their hits return, bit for bit:
+// TestBypassChangesNothing); only the time differs. With the tables off,
+// stage1 evaluates every function and reports it moved (cur -1), which
+// clears appOK: the application's last percentiles, kept under entries,
+// are not reused across a switch either way.
+func (m *Model) adapt() {
+	if !m.adaptive {
+		m.bypass = false
+		return
+	}
+	if m.win++; m.win < adaptWindow {
+		return
+	}
+	n := len(m.fns) * adaptWindow
+	was := m.bypass
+	if was {
+		m.bypassWins++
+		m.bypass = 2*m.moved >= n && m.bypassWins < bypassSpan
+	} else {
+		m.bypass = 2*m.moved >= n && 2*m.looks >= n && 16*m.hits < m.looks
+		m.bypassWins = 0
+	}
+	if m.bypass != was {
+		m.switches++
+	}
+	m.win, m.looks, m.hits, m.moved = 0, 0, 0, 0
+}
+
 // poolBlocking returns the blocking of the unreserved pool of size pool
 // under its loads per regime (Erlang B), kept in the pool memo.
 func (m *Model) poolBlocking(load [2]float64, pool int) [2]float64 {
-	if m.noMemo {
+	if m.off {
 		return [2]float64{erlangB(load[offPeak], pool), erlangB(load[peak], pool)}
 	}
 	k := m.poolKey[:]
@@ -239,7 +289,7 @@ func (fm *fnModel) prepare(f *infra.Function, st *infra.State, apiHit []float64)
 // current one (cur).
 func (m *Model) stage1(fm *fnModel, f *infra.Function) bool {
 	ev := &fm.ev
-	if m.noMemo {
+	if m.off {
 		fm.cur = -1
 		fm.evalStage1(f, m.tables)
 		return true
@@ -273,7 +323,9 @@ func (m *Model) stage1(fm *fnModel, f *infra.Function) bool {
 		}
 	}
 	id, h, ok := fm.memo.findFrom2(k, fm.cur, fm.prev)
+	m.looks++
 	if ok {
+		m.hits++
 		// The entry of the previous call left ev as its ev (but throttle,
 		// which stage2 sets), and prepare wrote the key's fields again
 		// with the same values: nothing to copy.
@@ -353,7 +405,7 @@ func (m *Model) stage2(i int, fr *FunctionResult) {
 // pool's blocking is the same (an entry's components were then not
 // written again): the look-up would return it.
 func (m *Model) appPercentiles() (p50, p95, p99 float64) {
-	if m.noMemo {
+	if m.off {
 		return m.appMixture()
 	}
 	if m.appOK && sameBits2(m.poolBlock, m.appPool) {
@@ -379,7 +431,7 @@ func (m *Model) appPercentiles() (p50, p95, p99 float64) {
 // one a one-gene move changed and the next moved back), and the entries'
 // pool blocking is in their components, not in the key.
 func (m *Model) appMixture() (p50, p95, p99 float64) {
-	if m.noMemo {
+	if m.off {
 		for j, i := range m.mix {
 			fm := &m.fns[i]
 			dst := m.mixComps[j*nComp : (j+1)*nComp]

@@ -39,7 +39,9 @@ const (
 // appMemoLimit application mixtures (by their functions' components:
 // appMixture); inserting grows those tables, the only
 // allocation Eval makes, and a full table starts again empty. Results are
-// the same with and without the tables (a hit requires bit-identical inputs).
+// the same with and without the tables (a hit requires bit-identical inputs),
+// and Eval turns them off while they miss on variants new in every function
+// (Model.adapt).
 type Model struct {
 	fns    []fnModel
 	tables []tableModel
@@ -72,6 +74,23 @@ type Model struct {
 
 	// noMemo turns the tables off (benchmarks and tests of the cold path).
 	noMemo bool
+	// off is noMemo or bypass, for the current Eval: the tables are not
+	// read or written (every figure computed, as a fresh Model would).
+	off bool
+	// bypass turns the tables off while they do not pay (see adapt):
+	// variants new in every function, as a random search draws them, miss
+	// every table, and a miss costs its look-up and insertion on top of
+	// the computation. adaptive enables it (Compile sets it; tests of the
+	// tables' internals clear it).
+	bypass, adaptive bool
+	// win counts the Evals of the current window of the bypass policy,
+	// looks and hits the function memo's look-ups and hits in it (with the
+	// tables on) and moved the functions whose prepared inputs changed.
+	win, looks, hits, moved int
+	// bypassWins counts the windows spent with the tables off since the
+	// last sample with them on; switches counts the policy's switches
+	// (tests read it).
+	bypassWins, switches int
 	// noFnPct leaves the functions' own P50MS, P95MS and P99MS at 0 (see
 	// SkipFunctionPercentiles).
 	noFnPct bool
@@ -397,6 +416,7 @@ func Compile(st *infra.State, sc *scenarios.Scenario) (*Model, error) {
 	m.sse = make([]infra.BucketSSE, m.nBuckets)
 	m.pool = newMemo(len(m.poolKey), memoHint, poolMemoLimit)
 	m.poolVals = make([][2]float64, 0, memoHint)
+	m.adaptive = true
 	return m, nil
 }
 
