@@ -83,8 +83,10 @@ func snapshot(e *Evaluator) costCase {
 // BenchmarkCostEval times the cost model on a seeded walk of the seed-demo
 // space (every gene free), and on the GA's recorded sequence in
 // /tmp/seq.json when it exists: after the binder in the evaluator's state
-// (apply+cost, less apply alone), and on recorded copies of the states
-// (states: every call reads a state not in cache).
+// (apply+cost, less apply alone), after the incremental binder as the
+// search's Evaluate calls it (changed+cost: evalChanged with the binder's
+// list of changes, less changed alone), and on recorded copies of the
+// states (states: every call reads a state not in cache).
 func BenchmarkCostEval(b *testing.B) {
 	p := seedPlan(b)
 	sp := p.Space()
@@ -143,6 +145,35 @@ func BenchmarkCostEval(b *testing.B) {
 					if costToo {
 						pr.Functions = prs[i*nf : (i+1)*nf]
 						p.cost.eval(e.st, &pr, s)
+					}
+				}
+			})
+		}
+		// As in the search's Evaluate: the binder rewrites only what the
+		// move changed and tells the cost model (evalChanged).
+		for _, costToo := range []bool{false, true} {
+			sub := name + "/changed"
+			if costToo {
+				sub += "+cost"
+			}
+			b.Run(sub, func(b *testing.B) {
+				e := p.NewEvaluator()
+				s := p.cost.newScratch()
+				e.Evaluate(seq[0], &m)
+				pr := *e.perfR
+				p.cost.eval(e.st, &pr, s)
+				prev := slices.Clone(seq[0])
+				var ch infra.Changed
+				b.ReportAllocs()
+				k := 0
+				for b.Loop() {
+					i := k % len(seq)
+					k++
+					p.binder.ApplyChanged(e.st, prev, seq[i], &ch)
+					copy(prev, seq[i])
+					if costToo {
+						pr.Functions = prs[i*nf : (i+1)*nf]
+						p.cost.evalChanged(e.st, &pr, s, &ch)
 					}
 				}
 			})
