@@ -4,7 +4,6 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/evoarch/evoarch/genome"
 	"github.com/evoarch/evoarch/scenarios"
 	"github.com/evoarch/evoarch/sim/infra"
 )
@@ -18,30 +17,13 @@ type bypassPhase struct {
 	n      int
 }
 
-// bypassSeq returns seed-demo's template state, its scenario and the
-// variants of the phases in turn, each phase's from a seeded rng.
+// bypassSeq returns seed-demo's template state (every gene free), its
+// scenario and the variants of the phases in turn, each phase's from a
+// seeded rng.
 func bypassSeq(t *testing.T, phases []bypassPhase) (*infra.State, *scenarios.Scenario, []*infra.State) {
 	t.Helper()
-	sc, err := scenarios.Load("seed-demo")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tpl, err := scenarios.ReadTemplate(sc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	base, err := infra.Baseline(tpl)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sp, err := genome.Derive(tpl, sc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := infra.Bind(sp, base)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := seedSpace(t)
+	base, sc, sp, b := s.base, s.sc, s.sp, s.bd
 	rng := rand.New(rand.NewPCG(7, 8))
 	g := sp.Current()
 	var out []*infra.State
