@@ -161,7 +161,9 @@ func evolveRun(opts *evolveOptions) error {
 		eo.Progress = func(g evolve.Generation) { _ = bar.Set(min(g.Evaluations, total)) }
 	}
 	prob := problemOf(sp, plan)
+	restoreGC := searchGC(opts.Budget)
 	res, err := evolve.Run(ctx, prob, eo)
+	restoreGC()
 	if bar != nil {
 		_ = bar.Finish()
 	}

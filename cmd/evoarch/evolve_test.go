@@ -221,14 +221,24 @@ func seedDemoProblem(tb testing.TB) (evolve.Problem, *sim.Plan) {
 // variants (sim-allocs/eval), and of the whole run, analysis included,
 // divided by its evaluations (run-allocs/eval).
 func BenchmarkEvolveSeedDemo(b *testing.B) {
+	ga := evolve.Options{Algorithm: evolve.GA, Budget: 100000, Workers: 1, Generations: 100000, Stagnation: 100000}
 	for _, c := range []struct {
 		name string
 		opts evolve.Options
+		gc   bool
 	}{
-		{"random", evolve.Options{Algorithm: evolve.Random, Budget: 20000, Workers: 1, Population: 1000}},
-		{"ga", evolve.Options{Algorithm: evolve.GA, Budget: 100000, Workers: 1, Generations: 100000, Stagnation: 100000}},
+		{"random", evolve.Options{Algorithm: evolve.Random, Budget: 20000, Workers: 1, Population: 1000}, false},
+		{"ga", ga, false},
+		// The same, with the collector set as the evolve command sets
+		// it for a search of that budget (searchGC).
+		{"ga-evolve-gc", ga, true},
 	} {
-		b.Run(c.name, func(b *testing.B) { benchEvolveSeedDemo(b, c.opts) })
+		b.Run(c.name, func(b *testing.B) {
+			if c.gc {
+				defer searchGC(c.opts.Budget)()
+			}
+			benchEvolveSeedDemo(b, c.opts)
+		})
 	}
 }
 
