@@ -336,8 +336,8 @@ func TestParetoNonDominated(t *testing.T) {
 				}
 			}
 			for k, v := range r.Pareto[i].Values {
-				if v != objs[k].get(&r.Pareto[i].Metrics) {
-					t.Errorf("%s: point %d value %d = %v, metrics say %v", r.Algorithm, i, k, v, objs[k].get(&r.Pareto[i].Metrics))
+				if v != objs[k].value(&r.Pareto[i].Metrics) {
+					t.Errorf("%s: point %d value %d = %v, metrics say %v", r.Algorithm, i, k, v, objs[k].value(&r.Pareto[i].Metrics))
 				}
 			}
 		}

@@ -171,7 +171,7 @@ func (a *archive) points() []Point {
 	for i, k := range idx {
 		vals := make([]float64, len(a.objs))
 		for o := range a.objs {
-			vals[o] = a.objs[o].get(&a.m[k])
+			vals[o] = a.objs[o].value(&a.m[k])
 		}
 		out[i] = Point{Genome: cloneGenome(a.g[k]), Metrics: a.m[k], Values: vals}
 	}
@@ -609,7 +609,7 @@ func compromise(front []Point, objs []objective) *Compromise {
 	var b strings.Builder
 	fmt.Fprintf(&b, "of %d non-dominated variants, variant %d has the best weighted fitness (%.4f):", len(front), best+1, front[best].Metrics.Fitness)
 	for k := 0; k < d; k++ {
-		v := objs[k].get(&front[best].Metrics)
+		v := objs[k].value(&front[best].Metrics)
 		a, z := lo[k], hi[k]
 		if objs[k].maximize {
 			a, z = -hi[k], -lo[k]

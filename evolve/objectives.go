@@ -11,9 +11,7 @@ import (
 type objective struct {
 	name     string // the INTERFACE.md objectives key
 	maximize bool
-	get      func(m *sim.Metrics) float64
-	// field names the value get reads, so min (the archive's per-variant
-	// path) reads it without an indirect call.
+	// field names the Metrics value the objective reads (value).
 	field objField
 }
 
@@ -34,7 +32,7 @@ const (
 	fFitness
 )
 
-// value is o.get(m), read directly.
+// value returns the Metrics value the objective reads.
 func (o *objective) value(m *sim.Metrics) float64 {
 	switch o.field {
 	case fCost:
@@ -75,17 +73,17 @@ var objectiveTable = []struct {
 	aliases []string
 	obj     objective
 }{
-	{[]string{"cost", "cost_usd_month"}, objective{"cost_usd_month", false, func(m *sim.Metrics) float64 { return m.Objectives.CostUSDMonth }, fCost}},
-	{[]string{"latency", "latency_p99_ms", "p99"}, objective{"latency_p99_ms", false, func(m *sim.Metrics) float64 { return m.Objectives.LatencyP99MS }, fP99}},
-	{[]string{"latency_p95_ms", "p95"}, objective{"latency_p95_ms", false, func(m *sim.Metrics) float64 { return m.Objectives.LatencyP95MS }, fP95}},
-	{[]string{"latency_p50_ms", "p50"}, objective{"latency_p50_ms", false, func(m *sim.Metrics) float64 { return m.Objectives.LatencyP50MS }, fP50}},
-	{[]string{"compliance"}, objective{"compliance", true, func(m *sim.Metrics) float64 { return m.Objectives.Compliance }, fCompliance}},
-	{[]string{"availability"}, objective{"availability", true, func(m *sim.Metrics) float64 { return m.Objectives.Availability }, fAvailability}},
-	{[]string{"error_rate", "errors"}, objective{"error_rate", false, func(m *sim.Metrics) float64 { return m.Objectives.ErrorRate }, fErrorRate}},
-	{[]string{"deploy_risk", "deploy_safety"}, objective{"deploy_risk", false, func(m *sim.Metrics) float64 { return m.Objectives.DeployRisk }, fDeployRisk}},
-	{[]string{"lead_time", "lead_time_min"}, objective{"lead_time_min", false, func(m *sim.Metrics) float64 { return m.Objectives.LeadTimeMin }, fLeadTime}},
-	{[]string{"complexity"}, objective{"complexity", false, func(m *sim.Metrics) float64 { return m.Objectives.Complexity }, fComplexity}},
-	{[]string{"fitness"}, objective{"fitness", true, func(m *sim.Metrics) float64 { return m.Fitness }, fFitness}},
+	{[]string{"cost", "cost_usd_month"}, objective{"cost_usd_month", false, fCost}},
+	{[]string{"latency", "latency_p99_ms", "p99"}, objective{"latency_p99_ms", false, fP99}},
+	{[]string{"latency_p95_ms", "p95"}, objective{"latency_p95_ms", false, fP95}},
+	{[]string{"latency_p50_ms", "p50"}, objective{"latency_p50_ms", false, fP50}},
+	{[]string{"compliance"}, objective{"compliance", true, fCompliance}},
+	{[]string{"availability"}, objective{"availability", true, fAvailability}},
+	{[]string{"error_rate", "errors"}, objective{"error_rate", false, fErrorRate}},
+	{[]string{"deploy_risk", "deploy_safety"}, objective{"deploy_risk", false, fDeployRisk}},
+	{[]string{"lead_time", "lead_time_min"}, objective{"lead_time_min", false, fLeadTime}},
+	{[]string{"complexity"}, objective{"complexity", false, fComplexity}},
+	{[]string{"fitness"}, objective{"fitness", true, fFitness}},
 }
 
 // ObjectiveNames lists the names Options.Objectives accepts (each

@@ -24,18 +24,8 @@ func seedVariants(t testing.TB, n int, pMove float64) (*infra.State, *scenarios.
 	if err != nil {
 		t.Fatal(err)
 	}
-	base, err := infra.Baseline(tpl)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sp, err := genome.Derive(tpl, sc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := infra.Bind(sp, base)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sd := bindSpace(t, "seed-demo", tpl, sc)
+	base, sp, b := sd.base, sd.sp, sd.bd
 	rng := rand.New(rand.NewPCG(1, 2))
 	out := make([]*infra.State, n)
 	for i := range out {
@@ -315,18 +305,8 @@ func BenchmarkEvalSeedNeighbours(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	base, err := infra.Baseline(tpl)
-	if err != nil {
-		b.Fatal(err)
-	}
-	sp, err := genome.Derive(tpl, sc)
-	if err != nil {
-		b.Fatal(err)
-	}
-	bd, err := infra.Bind(sp, base)
-	if err != nil {
-		b.Fatal(err)
-	}
+	sd := bindSpace(b, "seed-demo", tpl, sc)
+	base, sp, bd := sd.base, sd.sp, sd.bd
 	rng := rand.New(rand.NewPCG(1, 2))
 	var vs []*infra.State
 	for range 20 {
