@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"regexp"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"testing"
@@ -220,29 +221,39 @@ func seedDemoProblem(tb testing.TB) (evolve.Problem, *sim.Plan) {
 // allocations per evaluation: of the simulator alone on distinct random
 // variants (sim-allocs/eval), and of the whole run, analysis included,
 // divided by its evaluations (run-allocs/eval).
+//
+// Runs after the first in one process reuse memory the previous runs
+// freed, which the evolve command's single search cannot: "-cold" runs
+// start with the free memory returned to the operating system
+// (debug.FreeOSMemory, untimed), so every page a run touches is faulted in
+// afresh, as in the command. faults/eval is the run's page faults per
+// evaluation (Linux; 0 elsewhere).
 func BenchmarkEvolveSeedDemo(b *testing.B) {
 	ga := evolve.Options{Algorithm: evolve.GA, Budget: 100000, Workers: 1, Generations: 100000, Stagnation: 100000}
 	for _, c := range []struct {
 		name string
 		opts evolve.Options
 		gc   bool
+		cold bool
 	}{
-		{"random", evolve.Options{Algorithm: evolve.Random, Budget: 20000, Workers: 1, Population: 1000}, false},
-		{"ga", ga, false},
+		{"random", evolve.Options{Algorithm: evolve.Random, Budget: 20000, Workers: 1, Population: 1000}, false, false},
+		{"ga", ga, false, false},
 		// The same, with the collector set as the evolve command sets
 		// it for a search of that budget (searchGC).
-		{"ga-evolve-gc", ga, true},
+		{"ga-evolve-gc", ga, true, false},
+		// And on a cold heap, as the evolve command's one search runs.
+		{"ga-evolve-gc-cold", ga, true, true},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			if c.gc {
 				defer searchGC(c.opts.Budget)()
 			}
-			benchEvolveSeedDemo(b, c.opts)
+			benchEvolveSeedDemo(b, c.opts, c.cold)
 		})
 	}
 }
 
-func benchEvolveSeedDemo(b *testing.B, opts evolve.Options) {
+func benchEvolveSeedDemo(b *testing.B, opts evolve.Options, cold bool) {
 	b.ReportAllocs()
 	p, plan := seedDemoProblem(b)
 	e := plan.NewEvaluator()
@@ -277,11 +288,19 @@ func benchEvolveSeedDemo(b *testing.B, opts evolve.Options) {
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
 	evals := 0.0
+	faults := int64(0)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
+		if cold {
+			b.StopTimer()
+			debug.FreeOSMemory()
+			b.StartTimer()
+		}
+		f0 := pageFaults()
 		var err error
 		opts.Seed = int64(i)
 		r, err = evolve.Run(context.Background(), p, opts)
+		faults += pageFaults() - f0
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -291,6 +310,7 @@ func benchEvolveSeedDemo(b *testing.B, opts evolve.Options) {
 	runtime.ReadMemStats(&after)
 	rate := evals / b.Elapsed().Seconds()
 	b.ReportMetric(rate, "evals/s/core")
+	b.ReportMetric(float64(faults)/evals, "faults/eval")
 	// The simulator's share of a run: the last run's own evaluations, in
 	// its order (one worker), replayed through a fresh evaluator.
 	// Lean and full calls are replayed through a lean and a full
