@@ -2,7 +2,6 @@ package evolve
 
 import (
 	"math/bits"
-	"slices"
 
 	"github.com/evoarch/evoarch/genome"
 )
@@ -276,13 +275,24 @@ func (m *memo) touch(hs []uint64) {
 }
 
 // reserve makes room for n entries in all, so the table neither grows nor
-// copies its entries before it holds them.
+// copies its entries before it holds them. The room is allocated, not
+// written: slices.Grow would clear it, faulting in every page of a
+// budget-sized reservation before the search fills any of it (or when it
+// stops early, never does).
 func (m *memo) reserve(n int) {
 	if m.sm != nil || n <= len(m.keys) {
 		return
 	}
-	m.keys = slices.Grow(m.keys, n-len(m.keys))
-	m.vals = slices.Grow(m.vals, n-len(m.vals))
+	if n > cap(m.keys) {
+		k := make([]packedKey, len(m.keys), n)
+		copy(k, m.keys)
+		m.keys = k
+	}
+	if n > cap(m.vals) {
+		v := make([]int32, len(m.vals), n)
+		copy(v, m.vals)
+		m.vals = v
+	}
 	size := len(m.slots)
 	for 2*n > size {
 		size *= 2
