@@ -290,7 +290,7 @@ func (fm *fnModel) prepare(f *infra.Function, st *infra.State, apiHit []float64)
 func (m *Model) stage1(fm *fnModel, f *infra.Function) bool {
 	ev := &fm.ev
 	if m.off {
-		fm.cur = -1
+		fm.cur, fm.lazy = -1, false
 		fm.evalStage1(f, m.tables)
 		return true
 	}
@@ -327,21 +327,26 @@ func (m *Model) stage1(fm *fnModel, f *infra.Function) bool {
 	if ok {
 		m.hits++
 		// The entry of the previous call left ev as its ev (but throttle,
-		// which stage2 sets), and prepare wrote the key's fields again
-		// with the same values: nothing to copy.
+		// which stage2 sets; or lazy), and prepare wrote the key's fields
+		// again with the same values: nothing to copy.
 		if id == fm.cur {
 			return false
 		}
-		*ev = fm.ents.at(id).ev
-		fm.prev, fm.cur = fm.cur, id
+		// The key's fields are the same too: only load, which Eval reads
+		// next, is copied now; the rest when read (lazy, syncEv).
+		ev.load = fm.ents.at(id).ev.load
+		fm.prev, fm.cur, fm.lazy = fm.cur, id, true
 		return true
 	}
+	// evalStage1 writes every field that differs between the function's
+	// entries but throttle (stage2's): ev is whole again.
+	fm.lazy = false
 	fm.evalStage1(f, m.tables)
 	id, reset := fm.memo.add(k, h)
 	if reset {
 		fm.ents.reset() // the application memo's keys are not entry ids
 	}
-	// stage2 reads an entry's fr, throttle and comps only once done.
+	// stage2 reads an entry's fr, ev.throttle and comps only once done.
 	e := fm.ents.next()
 	e.ev, e.done = *ev, false
 	fm.prev, fm.cur = fm.cur, id
@@ -385,11 +390,12 @@ func (m *Model) stage2(i int, fr *FunctionResult) {
 		if !pct {
 			fr.P50MS, fr.P95MS, fr.P99MS = 0, 0, 0
 		}
-		fm.ev.throttle = e.throttle
+		fm.ev.throttle = e.ev.throttle
 		return
 	}
+	fm.syncEv()
 	fm.results(fr, e.comps[:], m.poolBlock, pct)
-	e.done, e.pct, e.pool, e.fr, e.throttle = true, pct, pool, *fr, fm.ev.throttle
+	e.done, e.pct, e.pool, e.fr, e.ev.throttle = true, pct, pool, *fr, fm.ev.throttle
 	e.cgen = 0 // comps written: their id is to be taken again
 }
 

@@ -32,6 +32,9 @@ import (
 func MonteCarlo(m *Model, st *infra.State, seed int64, n int) *Result {
 	fast := m.NewResult()
 	m.Eval(st, fast)
+	for i := range m.fns {
+		m.fns[i].syncEv()
+	}
 	res := m.NewResult()
 	nf := len(m.fns)
 	s := uint64(seed)

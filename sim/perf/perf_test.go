@@ -424,7 +424,7 @@ func TestDurationCappedByTimeout(t *testing.T) {
 	// With a Timeout far above every duration the cap changes nothing.
 	st.Functions[0].TimeoutS = 900
 	m.Eval(st, out)
-	ev := &m.fns[0].ev
+	ev := m.fns[0].whole()
 	uncapped := 0.0
 	for r := range 2 {
 		uncapped += m.fns[0].reqShare[r] * (ev.durMS + ev.pRetry[r]*ev.retryMS)
