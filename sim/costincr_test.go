@@ -602,3 +602,35 @@ func TestCostIncrementalSharedTiers(t *testing.T) {
 		checkCostIncremental(t, "two-apis", p, 2000, 5)
 	}
 }
+
+// TestLambdaPoolLogsOnce: the pool evalChanged builds, its log part taken
+// from compileCost (costModel.logShare, logPrice), is newLambdaPool's of
+// the same usages bit for bit, on every built-in scenario and on each one's
+// template with a workload logging on every function, free tier off and on.
+func TestLambdaPoolLogsOnce(t *testing.T) {
+	for _, name := range scenarios.Names() {
+		for _, free := range []bool{false, true} {
+			for _, synth := range []bool{false, true} {
+				p := scenarioPlan(t, name, func(sc *scenarios.Scenario) { sc.Pin = nil; sc.Pricing.FreeTier = free })
+				if synth {
+					sc := synthScenario(p.base, free)
+					sc.Workload.Functions[p.base.Functions[0].ID].LogGBPerMonth = 7.5
+					q, err := Compile(p.sp, sc)
+					if err != nil {
+						t.Fatal(err)
+					}
+					p = q
+				}
+				e := p.NewEvaluator()
+				var m Metrics
+				e.Evaluate(p.sp.Current(), &m)
+				want := newLambdaPool(e.cost.fu, p.prices, p.cost.freeTier, 0)
+				got := e.cost.lp
+				if !sameBits(got.freeReq, want.freeReq) || !sameBits(got.freeGBs, want.freeGBs) || !sameBits(got.priceX86, want.priceX86) ||
+					!sameBits(got.priceARM, want.priceARM) || !sameBits(got.logShare, want.logShare) || !sameBits(got.logPrice, want.logPrice) {
+					t.Errorf("%s free=%v synth=%v: pool %+v, newLambdaPool %+v", name, free, synth, got, want)
+				}
+			}
+		}
+	}
+}

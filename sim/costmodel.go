@@ -64,6 +64,10 @@ type costModel struct {
 	slots    []slot
 	// maxLines bounds the lines one evaluation appends (the scratch size).
 	maxLines int
+	// logShare and logPrice are the Lambda pool's log fields: the
+	// functions' log volumes are the workload's, the same for every
+	// variant (newLambdaPool, logPool).
+	logShare, logPrice float64
 	// notPriced lists the template's resources that cost money but have no
 	// cost model here, "ID (Type)" in template order.
 	notPriced []string
@@ -187,6 +191,18 @@ func (k *lambdaKey) same(o *lambdaKey) bool {
 		(k.bits[4] ^ o.bits[4]) | (k.bits[5] ^ o.bits[5]) | (k.bits[6] ^ o.bits[6]) | (k.bits[7] ^ o.bits[7]) |
 		uint64(k.prov^o.prov) | uint64(k.arch^o.arch) | uint64(k.alarm^o.alarm)
 	return x == 0 && k.hasR == o.hasR
+}
+
+// samePerf reports whether k's performance part (hasR and bits 3 to 7) is
+// that of pr's function i.
+func (k *lambdaKey) samePerf(pr *perf.Result, i int) bool {
+	if pr == nil || i >= len(pr.Functions) {
+		return !k.hasR
+	}
+	r := &pr.Functions[i]
+	return k.hasR && (k.bits[3]^math.Float64bits(r.MeanDurationMS))|(k.bits[4]^math.Float64bits(r.InitMS))|
+		(k.bits[5]^math.Float64bits(r.ColdStartRate))|(k.bits[6]^math.Float64bits(r.ProvisionedShare))|
+		(k.bits[7]^math.Float64bits(r.InvokedShare)) == 0
 }
 
 // apiKey is every field of an API that its usage is computed from (with
@@ -339,6 +355,16 @@ func compileCost(t *cfn.Template, base *infra.State, sc *scenarios.Scenario, p *
 			m.notPriced = append(m.notPriced, r.ID+" ("+r.Type+")")
 		}
 	}
+	var logs float64
+	for i := range m.fns {
+		// As lambdaUsage.of sets logGB and logKnown, and newLambdaPool sums them.
+		if w := &m.fns[i]; w.logKnown {
+			logs += nonNeg(w.logGB)
+		}
+	}
+	// newLambdaPool adds the other log volume (0 here) after the sum;
+	// adding it keeps a -0 sum's bits as that gives them.
+	m.logShare, m.logPrice = logPool(p, m.freeTier, logs+0)
 	// The most lines a slot appends (lambdaLines: 12, bucketLines: 14).
 	m.maxLines = 16*len(m.slots) + 1
 	return m
@@ -392,7 +418,8 @@ func (m *costModel) eval(st *infra.State, pr *perf.Result, s *costScratch) {
 // evalChanged is eval, told by ch (when not nil) what changed in st since
 // the previous call with s: st must then be the State of that call with
 // only the resources ch lists rewritten (infra.Binder.ApplyChanged's
-// report), and pr anything. The tables', buckets' and APIs' comparisons
+// report), and pr anything. A function ch does not list has only its
+// performance result compared. The tables', buckets' and APIs' comparisons
 // are skipped for a kind ch does not list, the queues' and the template
 // alarms' always (no gene writes them), unless a function's calls
 // changed. With ch nil every resource is compared, as eval does.
@@ -406,9 +433,33 @@ func (m *costModel) evalChanged(st *infra.State, pr *perf.Result, s *costScratch
 		s.alarm = make([]alarmKey, len(st.Alarms))
 		full = true
 	}
+	// fmask has bit i set when ch lists function i (every bit without a
+	// list, or when it lists a function from 64 on): a function i < 64
+	// whose bit is clear has its State fields, and with them its key's
+	// first part, as in the previous call.
+	fmask := ^uint64(0)
+	if ch != nil && !ch.All && !full {
+		fmask = 0
+		for k := 0; k < ch.Len(); k++ {
+			if kind, i := ch.At(k); kind == 'f' {
+				if i >= 64 {
+					fmask = ^uint64(0)
+					break
+				}
+				fmask |= 1 << i
+			}
+		}
+	}
 	var added float64
 	anyF, callsCh := false, full
 	for i := range st.Functions {
+		fk := &s.fkey[i]
+		if !full && i < 64 && fmask>>i&1 == 0 && fk.samePerf(pr, i) {
+			// Unchanged in st and in the performance result.
+			added += float64(fk.alarm)
+			s.fch[i] = false
+			continue
+		}
 		f := &st.Functions[i]
 		added += float64(f.AlarmLevel)
 		// The function's input is built only when what it is built from
@@ -426,7 +477,7 @@ func (m *costModel) evalChanged(st *infra.State, pr *perf.Result, s *costScratch
 			key.bits[6] = math.Float64bits(r.ProvisionedShare)
 			key.bits[7] = math.Float64bits(r.InvokedShare)
 		}
-		if !full && key.same(&s.fkey[i]) {
+		if !full && key.same(fk) {
 			s.fch[i] = false
 			continue
 		}
@@ -559,7 +610,11 @@ func (m *costModel) evalChanged(st *infra.State, pr *perf.Result, s *costScratch
 	// shares; an API's its type's price and free share.
 	lpCh, lpX86Ch, lpARMCh, tpCh, bpCh, restCh, httpCh := full, full, full, full, full, full, full
 	if full || anyF {
-		lp := newLambdaPool(s.fu, p, m.freeTier, 0)
+		// newLambdaPool(s.fu, p, m.freeTier, 0), its log part computed
+		// once by compileCost.
+		var lp lambdaPool
+		lp.usage(s.fu, p, m.freeTier)
+		lp.logShare, lp.logPrice = m.logShare, m.logPrice
 		lpCh = full || !sameBits(lp.freeReq, s.lp.freeReq) || !sameBits(lp.freeGBs, s.lp.freeGBs) ||
 			!sameBits(lp.logShare, s.lp.logShare) || !sameBits(lp.logPrice, s.lp.logPrice)
 		lpX86Ch = full || !sameBits(lp.priceX86, s.lp.priceX86)

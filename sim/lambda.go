@@ -126,20 +126,38 @@ type lambdaPool struct {
 // (decisions.md "free tier"); the duration tiers apply to the account's
 // total billable on-demand GB-s per architecture (aws-facts.md 1.1).
 func newLambdaPool(us []lambdaUsage, p *Prices, freeTier bool, otherLogGB float64) lambdaPool {
-	var req, gbs, logs float64
+	var logs float64
 	for i := range us {
-		u := &us[i]
-		if u.logKnown {
+		if u := &us[i]; u.logKnown {
 			logs += u.logGB
 		}
+	}
+	logs += otherLogGB
+	var pool lambdaPool
+	pool.logShare, pool.logPrice = logPool(p, freeTier, logs)
+	pool.usage(us, p, freeTier)
+	return pool
+}
+
+// logPool is the free share and blended price of logs GB of log
+// ingestion a month, the account's total (newLambdaPool).
+func logPool(p *Prices, freeTier bool, logs float64) (share, price float64) {
+	share = freeShare(freeTier, p.CloudWatch.FreeLogs.Quantity, logs)
+	return share, blended(p.CloudWatch.LogsIngestion, logs*(1-share))
+}
+
+// usage sets the pool's request and duration fields (all but logShare
+// and logPrice, which the functions' log volumes alone decide) from us.
+func (pool *lambdaPool) usage(us []lambdaUsage, p *Prices, freeTier bool) {
+	var req, gbs float64
+	for i := range us {
+		u := &us[i]
 		if u.provisioned || !u.known {
 			continue
 		}
 		req += u.requests
 		gbs += u.gbs + u.initGBs
 	}
-	logs += otherLogGB
-	var pool lambdaPool
 	pool.freeReq = freeShare(freeTier, p.Lambda.FreeRequests.Quantity, req)
 	pool.freeGBs = freeShare(freeTier, p.Lambda.FreeDuration.Quantity, gbs)
 	var x86, arm float64
@@ -157,9 +175,6 @@ func newLambdaPool(us []lambdaUsage, p *Prices, freeTier bool, otherLogGB float6
 	}
 	pool.priceX86 = blended(p.Lambda.DurationX86, x86)
 	pool.priceARM = blended(p.Lambda.DurationARM, arm)
-	pool.logShare = freeShare(freeTier, p.CloudWatch.FreeLogs.Quantity, logs)
-	pool.logPrice = blended(p.CloudWatch.LogsIngestion, logs*(1-pool.logShare))
-	return pool
 }
 
 // lambdaItems gives the line items of one function.
