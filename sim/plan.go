@@ -218,7 +218,7 @@ func (e *Evaluator) Evaluate(g genome.Genome, m *Metrics) {
 	*m = Metrics{}
 	o := &m.Objectives
 	if e.perfM != nil {
-		e.perfM.Eval(st, e.perfR)
+		e.perfM.EvalChanged(st, e.perfR, &e.ch)
 		a := &e.perfR.App
 		o.LatencyP50MS, o.LatencyP95MS, o.LatencyP99MS = a.P50MS, a.P95MS, a.P99MS
 		o.ErrorRate, o.Availability = a.ErrorRate, a.Availability

@@ -22,25 +22,53 @@ func (m *Model) evalTables(st *infra.State) {
 		m.sumDemand()
 	}
 	for t := range m.tables {
-		tm := &m.tables[t]
-		tab := &st.Tables[t]
-		tp := 0.0
-		if tm.weight > 0 {
-			tp = tm.peakShare / tm.weight * secondsPerDay
+		m.evalTable(st, t)
+	}
+}
+
+// evalTable computes table t's throttle probabilities again when one of
+// their inputs changed (evalTables).
+func (m *Model) evalTable(st *infra.State, t int) {
+	tm := &m.tables[t]
+	tab := &st.Tables[t]
+	tp := 0.0
+	if tm.weight > 0 {
+		tp = tm.peakShare / tm.weight * secondsPerDay
+	}
+	tm.moved = false
+	if !tm.inR.same(tm.demR, tp, tab.Provisioned, tab.RCU, tab.AutoScaleTarget, tab.AutoScaleMinRCU, tab.AutoScaleMaxRCU) {
+		tm.inR.set(tm.demR, tp, tab.Provisioned, tab.RCU, tab.AutoScaleTarget, tab.AutoScaleMinRCU, tab.AutoScaleMaxRCU)
+		q := throttleShare(tm.demR, tp, tab.Provisioned, tab.RCU, tab.AutoScaleTarget, tab.AutoScaleMinRCU, tab.AutoScaleMaxRCU)
+		tm.moved = tm.moved || !sameBits2(q, tm.qRead)
+		tm.qRead = q
+	}
+	if !tm.inW.same(tm.demW, tp, tab.Provisioned, tab.WCU, tab.AutoScaleTarget, tab.AutoScaleMinWCU, tab.AutoScaleMaxWCU) {
+		tm.inW.set(tm.demW, tp, tab.Provisioned, tab.WCU, tab.AutoScaleTarget, tab.AutoScaleMinWCU, tab.AutoScaleMaxWCU)
+		q := throttleShare(tm.demW, tp, tab.Provisioned, tab.WCU, tab.AutoScaleTarget, tab.AutoScaleMinWCU, tab.AutoScaleMaxWCU)
+		tm.moved = tm.moved || !sameBits2(q, tm.qWrite)
+		tm.qWrite = q
+	}
+}
+
+// evalTablesChanged is evalTables for EvalChanged: st is the previous
+// call's State with only the tables in changed rewritten (of the tables),
+// and prepared says whether a function was prepared again in this call
+// (prepare is the only writer of a function's invoked share: without it
+// none moved). Unless the demand is summed again, a table not in changed
+// has every throttleShare input of the last call (its fields, its demand
+// and its peak share) and keeps its probabilities: moved false, as
+// evalTable's comparisons would leave it.
+func (m *Model) evalTablesChanged(st *infra.State, prepared bool, changed bitSet) {
+	if !m.demOK || prepared && m.invokedMoved() {
+		m.sumDemand()
+		changed = ^bitSet(0)
+	}
+	for t := range m.tables {
+		if !changed.has(t) {
+			m.tables[t].moved = false
+			continue
 		}
-		tm.moved = false
-		if !tm.inR.same(tm.demR, tp, tab.Provisioned, tab.RCU, tab.AutoScaleTarget, tab.AutoScaleMinRCU, tab.AutoScaleMaxRCU) {
-			tm.inR.set(tm.demR, tp, tab.Provisioned, tab.RCU, tab.AutoScaleTarget, tab.AutoScaleMinRCU, tab.AutoScaleMaxRCU)
-			q := throttleShare(tm.demR, tp, tab.Provisioned, tab.RCU, tab.AutoScaleTarget, tab.AutoScaleMinRCU, tab.AutoScaleMaxRCU)
-			tm.moved = tm.moved || !sameBits2(q, tm.qRead)
-			tm.qRead = q
-		}
-		if !tm.inW.same(tm.demW, tp, tab.Provisioned, tab.WCU, tab.AutoScaleTarget, tab.AutoScaleMinWCU, tab.AutoScaleMaxWCU) {
-			tm.inW.set(tm.demW, tp, tab.Provisioned, tab.WCU, tab.AutoScaleTarget, tab.AutoScaleMinWCU, tab.AutoScaleMaxWCU)
-			q := throttleShare(tm.demW, tp, tab.Provisioned, tab.WCU, tab.AutoScaleTarget, tab.AutoScaleMinWCU, tab.AutoScaleMaxWCU)
-			tm.moved = tm.moved || !sameBits2(q, tm.qWrite)
-			tm.qWrite = q
-		}
+		m.evalTable(st, t)
 	}
 }
 

@@ -38,22 +38,61 @@ const secondsPerDay = 86400
 // all the inputs of the work it skips, bit for bit, so the results are
 // those of a fresh Model (TestShortcutsFollowEveryInput).
 func (m *Model) Eval(st *infra.State, out *Result) {
+	m.EvalChanged(st, out, nil)
+}
+
+// EvalChanged is Eval, told by ch (when not nil) what changed in st since
+// the Model's previous Eval or EvalChanged: st must then be the very
+// State of that call (the same pointer) with only the resources ch lists
+// rewritten since, as infra.Binder.ApplyChanged reports them. What the
+// list proves unchanged is then not compared: the KMS times while it
+// lists no bucket, the prepared inputs of a function it does not list
+// whose API it does not list either (while the KMS times stayed), the
+// functions' invoked shares while none was prepared again, and the
+// throttle inputs of a table it does not list while the demand was not
+// summed again. Results are bit for bit Eval's (TestEvalChangedMatchesEval).
+//
+// ch nil or All, a State other than the previous call's, or a list
+// naming a kind of resource the model does not know: every input is
+// compared, as Eval does. A Model shared with another caller (MonteCarlo,
+// a report's evaluation of another State) is safe that way: the next
+// EvalChanged on the first State, no longer the last one given, compares
+// everything.
+func (m *Model) EvalChanged(st *infra.State, out *Result, ch *infra.Changed) {
 	if len(st.Functions) != len(m.fns) || len(st.Tables) != len(m.tables) || len(out.Functions) != len(m.fns) {
 		panic("perf: Eval on a State or Result of another shape than the compiled one")
 	}
+	var cm changeMask
+	incr := ch != nil && !ch.All && st == m.lastSt && cm.set(ch)
+	m.lastSt = st
 	m.adapt()
 	m.off = m.noMemo || m.bypass
 	// 1. Each function's cheap inputs: duration, API, timeout, concurrency.
-	m.updateKMS(st.Buckets)
+	kmsSame := incr && !cm.buckets
+	if !kmsSame {
+		kmsSame = !m.updateKMS(st.Buckets) && incr
+	}
+	prepared := false
 	for i := range m.fns {
 		fm := &m.fns[i]
+		// Neither the function's fields nor its API's nor the KMS time
+		// changed: prepare would find its inputs the same.
+		if kmsSame && !cm.fns.has(i) && (fm.in.api < 0 || fm.in.api >= len(st.APIs) || !cm.apis.has(fm.in.api)) {
+			fm.moved = false
+			continue
+		}
 		fm.moved = fm.prepare(&st.Functions[i], st, m.apiHit) // prepared, until stage 3
 		if fm.moved {
 			m.moved++
+			prepared = true
 		}
 	}
 	// 2. DynamoDB demand and throttling.
-	m.evalTables(st)
+	if incr {
+		m.evalTablesChanged(st, prepared, cm.tables)
+	} else {
+		m.evalTables(st)
+	}
 	// 3. Retries, concurrency, provisioned spill-over and cold starts. A
 	// function whose prepared inputs and tables' throttle probabilities
 	// are the last call's has the key of its current entry (cur): its
@@ -183,8 +222,8 @@ func (m *Model) poolBlocking(load [2]float64, pool int) [2]float64 {
 
 // updateKMS sets every function's kms (kmsMS) for the buckets b, unless
 // no bucket's SSE changed since the last time (kmsMS reads nothing else of
-// them).
-func (m *Model) updateKMS(b []infra.Bucket) {
+// them). It reports whether it computed them again.
+func (m *Model) updateKMS(b []infra.Bucket) bool {
 	if m.kmsOK && len(b) == len(m.sse) {
 		same := true
 		for i := range b {
@@ -194,7 +233,7 @@ func (m *Model) updateKMS(b []infra.Bucket) {
 			}
 		}
 		if same {
-			return
+			return false
 		}
 	}
 	for i := range m.fns {
@@ -206,7 +245,48 @@ func (m *Model) updateKMS(b []infra.Bucket) {
 			m.sse[i] = b[i].SSE
 		}
 	}
+	return true
 }
+
+// changeMask is an infra.Changed as one bit per resource of each kind
+// (bit i: resource i listed) and whether any bucket is listed.
+type changeMask struct {
+	fns, tables, apis bitSet
+	buckets           bool
+}
+
+// set fills c from ch (not All) and reports whether it could: false when
+// ch lists a kind of resource other than the four genes write.
+func (c *changeMask) set(ch *infra.Changed) bool {
+	for k := 0; k < ch.Len(); k++ {
+		kind, i := ch.At(k)
+		switch kind {
+		case 'f':
+			c.fns.add(i)
+		case 't':
+			c.tables.add(i)
+		case 'a':
+			c.apis.add(i)
+		case 'b':
+			c.buckets = true
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// bitSet is a set of resource indexes, bit i for index i < 64; it holds
+// every index from 64 on (has is true for them: a superset is safe).
+type bitSet uint64
+
+func (b *bitSet) add(i int) {
+	if i >= 0 && i < 64 {
+		*b |= 1 << i
+	}
+}
+
+func (b bitSet) has(i int) bool { return i < 0 || i >= 64 || b>>i&1 != 0 }
 
 // tablesMoved reports whether the throttle probabilities of a table the
 // function calls changed in this Eval (tableModel.moved).

@@ -137,6 +137,9 @@ type Model struct {
 	appOK   bool
 	appPrev [3]float64
 	appPool [2]float64
+	// lastSt is the State of the last Eval or EvalChanged: a change list
+	// holds against it only.
+	lastSt *infra.State
 }
 
 // Memo sizes. memoBudget function entries (about 1 KB each) are shared out
