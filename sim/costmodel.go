@@ -28,6 +28,13 @@ type slot struct {
 	id, typ   string
 }
 
+// slotRef is a slot's kind and index, packed: evalChanged's slot loop
+// reads these of every slot, eight to a cache line.
+type slotRef struct {
+	kind uint8
+	idx  int32
+}
+
 // fnWork is one function's workload, compiled.
 type fnWork struct {
 	known       bool
@@ -62,6 +69,10 @@ type costModel struct {
 	queues   []queueInput
 	calls    []callRec
 	slots    []slot
+	// refs[k] is slots[k]'s kind and index.
+	refs []slotRef
+	// nAlarms is the template's alarm count (the State's, for sizing).
+	nAlarms int
 	// maxLines bounds the lines one evaluation appends (the scratch size).
 	maxLines int
 	// logShare and logPrice are the Lambda pool's log fields: the
@@ -158,13 +169,18 @@ type costScratch struct {
 	// is all the calls' inputs (tin, bin, qin) read of the call.
 	share []float64
 	// fch, tch, bch, ach, qch and alch say function, table, bucket, API,
-	// queue or alarm i's usage changed in this call.
+	// queue or alarm i's usage changed in this call; farm and falarm that
+	// function i's usage (fu[i]) is arm64 and has alarm metrics (what its
+	// slot's dirty test reads of it). They share one array (newScratch).
 	fch, tch, bch, ach, qch, alch []bool
-	lp                            lambdaPool
-	tp                            tablePool
-	bp                            bucketPool
-	ap                            apiPool
-	qf, af                        float64
+	farm, falarm                  []bool
+	// arest[i] is API i's usage's rest (au[i].rest), in the same array.
+	arest  []bool
+	lp     lambdaPool
+	tp     tablePool
+	bp     bucketPool
+	ap     apiPool
+	qf, af float64
 	// added is the functions' alarm metrics af was computed with.
 	added float64
 }
@@ -367,11 +383,27 @@ func compileCost(t *cfn.Template, base *infra.State, sc *scenarios.Scenario, p *
 	m.logShare, m.logPrice = logPool(p, m.freeTier, logs+0)
 	// The most lines a slot appends (lambdaLines: 12, bucketLines: 14).
 	m.maxLines = 16*len(m.slots) + 1
+	m.refs = make([]slotRef, len(m.slots))
+	for k, sl := range m.slots {
+		m.refs[k] = slotRef{kind: uint8(sl.kind), idx: int32(sl.idx)}
+	}
+	m.nAlarms = len(base.Alarms)
 	return m
 }
 
 func (m *costModel) newScratch() *costScratch {
-	return &costScratch{
+	nf, nt, nb, na, nq := len(m.fns), len(m.tables), len(m.buckets), len(m.apis), len(m.queues)
+	// The change flags in one array, in the order of the slices below.
+	fl := make([]bool, 3*nf+nt+nb+2*na+nq+m.nAlarms)
+	cut := func(n int) []bool {
+		x := fl[:n:n]
+		fl = fl[n:]
+		return x
+	}
+	s := &costScratch{
+		fch: cut(nf), farm: cut(nf), falarm: cut(nf),
+		tch: cut(nt), bch: cut(nb), ach: cut(na), arest: cut(na), qch: cut(nq), alch: cut(m.nAlarms),
+		alarm: make([]alarmKey, m.nAlarms),
 		lin:   make([]lambdaInput, len(m.fns)),
 		fu:    make([]lambdaUsage, len(m.fns)),
 		tin:   make([]tableInput, len(m.tables)),
@@ -390,15 +422,11 @@ func (m *costModel) newScratch() *costScratch {
 		bprev: make([]bucketInput, len(m.buckets)),
 		qfifo: make([]bool, len(m.queues)),
 		qprev: make([]queueInput, len(m.queues)),
-		fch:   make([]bool, len(m.fns)),
-		tch:   make([]bool, len(m.tables)),
-		bch:   make([]bool, len(m.buckets)),
-		ach:   make([]bool, len(m.apis)),
-		qch:   make([]bool, len(m.queues)),
 		share: make([]float64, len(m.fns)),
 		fkey:  make([]lambdaKey, len(m.fns)),
 		akey:  make([]apiKey, len(m.apis)),
 	}
+	return s
 }
 
 // eval prices the variant st with the performance pr into s, without
@@ -505,7 +533,9 @@ func (m *costModel) evalChanged(st *infra.State, pr *perf.Result, s *costScratch
 		s.fch[i] = full || !in.same(&s.lin[i])
 		if s.fch[i] {
 			s.lin[i] = in
-			s.fu[i].of(&s.lin[i])
+			u := &s.fu[i]
+			u.of(&s.lin[i])
+			s.farm[i], s.falarm[i] = u.arch == infra.ARM64, u.alarmMetrics > 0
 			anyF = true
 		}
 	}
@@ -579,6 +609,7 @@ func (m *costModel) evalChanged(st *infra.State, pr *perf.Result, s *costScratch
 		s.ach[i] = full || !u.same(&s.au[i])
 		if s.ach[i] {
 			s.au[i] = u
+			s.arest[i] = u.rest
 			anyA = true
 		}
 	}
@@ -668,22 +699,21 @@ func (m *costModel) evalChanged(st *infra.State, pr *perf.Result, s *costScratch
 	// free share's change (each false unless a usage of its kind changed)
 	// or full: with none of them no slot is, and the loop is skipped.
 	someDirty := full || anyF || anyT || anyB || anyA || anyQ || anyAl || qfCh || afCh
-	for k := range m.slots {
+	for k := range m.refs {
 		if !someDirty {
 			break
 		}
-		sl := &m.slots[k]
+		sl := m.refs[k]
 		var dirty bool
 		switch sl.kind {
 		case kindFunction:
-			u := &s.fu[sl.idx]
 			priceCh := lpX86Ch
-			if u.arch == infra.ARM64 {
+			if s.farm[sl.idx] {
 				priceCh = lpARMCh
 			}
-			dirty = s.fch[sl.idx] || lpCh || priceCh || (afCh && u.alarmMetrics > 0)
+			dirty = s.fch[sl.idx] || lpCh || priceCh || (afCh && s.falarm[sl.idx])
 		case kindAPI:
-			dirty = s.ach[sl.idx] || (s.au[sl.idx].rest && restCh) || (!s.au[sl.idx].rest && httpCh)
+			dirty = s.ach[sl.idx] || (s.arest[sl.idx] && restCh) || (!s.arest[sl.idx] && httpCh)
 		case kindTable:
 			dirty = s.tch[sl.idx] || tpCh
 		case kindBucket:

@@ -156,6 +156,11 @@ type Evaluator struct {
 	// compliance checks and the complexity compare or recount only that.
 	ch infra.Changed
 	cx cxCache
+	// rollOK says rollR holds roll.Eval of st as the functions were at
+	// the previous call: rollout reads only the functions (Alias, Deploy,
+	// AlarmLevel, PreTraffic, PostTraffic), so a change list that names
+	// none leaves rollR as it is.
+	rollOK bool
 }
 
 // NewEvaluator returns an Evaluator with its own scratch state.
@@ -235,7 +240,10 @@ func (e *Evaluator) Evaluate(g genome.Genome, m *Metrics) {
 	if p.roll != nil {
 		// The alarms the genome adds are billed on the functions' cost
 		// lines (cloudwatch) and counted in complexity.
-		p.roll.Eval(st, e.rollR)
+		if !e.rollOK || e.ch.All || e.ch.Has('f') {
+			p.roll.Eval(st, e.rollR)
+			e.rollOK = true
+		}
 		o.DeployRisk, o.LeadTimeMin = e.rollR.DeployRisk, e.rollR.LeadTimeMin
 	}
 	o.Complexity = e.cx.eval(st, p.keys, &e.ch)

@@ -82,6 +82,10 @@ type Result struct {
 	memo [16]runtimeMemo
 	// inc is the last variant's keys and statuses (incr.go).
 	inc *incrCache
+	// wEng and wSum: the exported fields above are what writeSum(wEng,
+	// wSum) writes (wEng nil: unknown; write clears it).
+	wEng *Engine
+	wSum packed
 }
 
 // Suppression says who suppressed a finding and why.
@@ -220,7 +224,9 @@ func (e *Engine) NewResult() *Result {
 // applied); nil means the template as written. It recomputes only the
 // checks whose inputs differ from the last State out was given (incr.go),
 // with results bit for bit those of a full evaluation. It allocates
-// nothing on a Result from e.NewResult.
+// nothing on a Result from e.NewResult. out's exported fields are the
+// engine's to write: when the sums are the last call's it leaves them as
+// they are, so a caller must not change them between calls.
 func (e *Engine) Eval(st *infra.State, out *Result) {
 	e.EvalChanged(st, out, nil)
 }

@@ -445,6 +445,7 @@ func (e *Engine) lambdaSettings(fn *infra.Function, c *fastCheck, out *Result) s
 
 // write sets out from the sums.
 func (out *Result) write(t *tally) {
+	out.wEng = nil
 	out.Score = 1
 	if t.wAll > 0 {
 		out.Score = t.wOK / t.wAll
@@ -452,4 +453,18 @@ func (out *Result) write(t *tally) {
 	out.Passed, out.Failed = t.passed, t.failed
 	out.RequiredBroken = t.broken
 	out.RequiredOK = t.broken == 0
+}
+
+// writeSum sets out from e.fixed plus the packed sums sum, as
+// t := e.fixed; t.unpack(sum); out.write(&t) does, unless out's exported
+// fields were last written by this call with the same e and sum (e.fixed
+// is fixed once Compile returns): then they already hold that.
+func (out *Result) writeSum(e *Engine, sum packed) {
+	if out.wEng == e && out.wSum == sum {
+		return
+	}
+	t := e.fixed
+	t.unpack(sum)
+	out.write(&t)
+	out.wEng, out.wSum = e, sum
 }

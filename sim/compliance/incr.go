@@ -400,9 +400,7 @@ func (e *Engine) evalIncr(st *infra.State, out *Result, ch *infra.Changed) {
 		e.update(x.always, nil, depAll, st, out, c.stat, &sum)
 	}
 	c.sum = sum
-	t := e.fixed
-	t.unpack(sum)
-	out.write(&t)
+	out.writeSum(e, sum)
 }
 
 // fnRes compares function i with its key and recomputes the checks the
@@ -512,7 +510,5 @@ func (e *Engine) evalFull(st *infra.State, out *Result) {
 	var sum packed
 	e.update(e.incr.all, nil, depAll, st, out, c.stat, &sum)
 	c.sum = sum
-	t := e.fixed
-	t.unpack(sum)
-	out.write(&t)
+	out.writeSum(e, sum)
 }

@@ -486,3 +486,52 @@ func TestEvalAllocatesNothing(t *testing.T) {
 		t.Errorf("Eval: %v allocations per call, want 0", n)
 	}
 }
+
+// TestWriteSumAfterOtherWriter: a Result whose exported fields another
+// path wrote (the rules' Eval of the template as written, st nil) since
+// the incremental path last wrote them gets them rewritten by the next
+// incremental Eval, even when that Eval's packed sums are those of the
+// incremental Eval before (Result.writeSum skips only its own writes).
+func TestWriteSumAfterOtherWriter(t *testing.T) {
+	s := seedSpace(t)
+	e, err := Compile(s.tpl, s.base, s.sc, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := e.NewResult()
+	e.Eval(nil, tmpl)
+	rng := rand.New(rand.NewPCG(5, 6))
+	st := s.binder.NewState()
+	tested := 0
+	for k := 0; k < 200 && tested < 20; k++ {
+		g := s.sp.Current()
+		for i := range g {
+			g[i] = rng.IntN(len(s.sp.Genes[i].Values))
+		}
+		s.binder.Apply(st, g)
+		want := e.NewResult()
+		e.Eval(st, want)
+		if sameScores(want, tmpl) {
+			continue // the stale fields would look right
+		}
+		tested++
+		out := e.NewResult()
+		e.Eval(st, out)
+		e.Eval(nil, out) // the rules' path writes the template's figures
+		if !sameScores(out, tmpl) {
+			t.Fatalf("variant %d: Eval(nil) gave %s, want the template's %s", k, show(out), show(tmpl))
+		}
+		e.EvalChanged(st, out, &infra.Changed{}) // nothing changed since the incremental path's last call
+		if !sameScores(out, want) {
+			t.Fatalf("variant %d: after another writer, incremental %s, want %s", k, show(out), show(want))
+		}
+		// Twice in a row (the skip): still the variant's figures.
+		e.EvalChanged(st, out, &infra.Changed{})
+		if !sameScores(out, want) {
+			t.Fatalf("variant %d: repeated, incremental %s, want %s", k, show(out), show(want))
+		}
+	}
+	if tested == 0 {
+		t.Fatal("no variant scores other than the template")
+	}
+}
