@@ -278,6 +278,9 @@ func poissonCDF(k, n float64) float64 {
 // 1/B(k) = 1 + (k/a)/B(k-1) (no division in the loop). It is 0 once
 // 1/B passes 1e18 beyond the load (the blocking then only falls).
 // Blocking is insensitive to the service-time distribution.
+// Model.poolBlocking's shortcut relies on that 0 holding for every lower
+// load and larger c (zeroLoad; TestPoolZeroShortcut checks it against
+// this function).
 func erlangB(a float64, c int) float64 {
 	if c <= 0 {
 		return 1

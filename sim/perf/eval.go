@@ -196,8 +196,67 @@ func (m *Model) adapt() {
 }
 
 // poolBlocking returns the blocking of the unreserved pool of size pool
-// under its loads per regime (Erlang B), kept in the pool memo.
+// under its loads per regime (Erlang B), kept in the pool memo; 0 at once
+// for a load no more than one known to block nothing in a pool no larger
+// (poolZero: in a search on seed-demo the pool is mostly far larger than
+// its load, and its size varies with the reservations).
 func (m *Model) poolBlocking(load [2]float64, pool int) [2]float64 {
+	if m.zeroCovers(load[offPeak], pool) && m.zeroCovers(load[peak], pool) {
+		return [2]float64{}
+	}
+	b := m.poolBlockingMemo(load, pool)
+	for r := range b {
+		if b[r] == 0 && !m.zeroCovers(load[r], pool) {
+			m.zeroLearn(load[r], pool)
+		}
+	}
+	return b
+}
+
+// poolZeroPoints is the number of zeroLoads Model.poolZero keeps.
+const poolZeroPoints = 4
+
+// zeroLoad is a load a and a pool size pool with erlangB(a, pool) exactly
+// 0 (a NaN: none, in an empty place; Compile fills them so). Every load
+// from 0 to a has 0 too in every pool from pool up: erlangB returns 0 only
+// from its loop, at a step k past the load where x passed 1e18 (1/x is
+// never 0 otherwise: x grows at most by 1 a step while k <= a); the
+// sequence x_k does not depend on the pool's size (a larger pool runs
+// more steps of it), and every x_k = 1 + k (1/a) x_(k-1) is
+// non-increasing in a, the rounding of each operation being monotone, so
+// a lower load passes the same test at the same step, if not before
+// (TestPoolZeroShortcut).
+type zeroLoad struct {
+	pool int
+	a    float64
+}
+
+// zeroCovers reports whether a known zeroLoad covers load a in a pool of
+// pool: erlangB(a, pool) is then 0.
+func (m *Model) zeroCovers(a float64, pool int) bool {
+	for i := range m.poolZero {
+		if z := &m.poolZero[i]; pool >= z.pool && a <= z.a {
+			return true
+		}
+	}
+	return false
+}
+
+// zeroLearn keeps erlangB(a, pool) = 0 (not covered yet) in place of a
+// zeroLoad it covers, or else of the oldest one.
+func (m *Model) zeroLearn(a float64, pool int) {
+	for i := range m.poolZero {
+		if z := &m.poolZero[i]; !(z.a > a) && z.pool >= pool || z.a != z.a {
+			*z = zeroLoad{pool: pool, a: a}
+			return
+		}
+	}
+	m.poolZero[m.zeroNext] = zeroLoad{pool: pool, a: a}
+	m.zeroNext = (m.zeroNext + 1) % poolZeroPoints
+}
+
+// poolBlockingMemo is poolBlocking without its shortcut.
+func (m *Model) poolBlockingMemo(load [2]float64, pool int) [2]float64 {
 	if m.off {
 		return [2]float64{erlangB(load[offPeak], pool), erlangB(load[peak], pool)}
 	}

@@ -71,6 +71,11 @@ type Model struct {
 	// poolLast holds the pool entries of the last two look-ups, -1 for
 	// none (memo.findFrom2's hints).
 	poolLast [2]int
+	// poolZero keeps loads and pool sizes known to block nothing
+	// (zeroLoad); zeroNext is the place the next one not covering another
+	// takes.
+	poolZero [poolZeroPoints]zeroLoad
+	zeroNext int
 
 	// noMemo turns the tables off (benchmarks and tests of the cold path).
 	noMemo bool
@@ -463,6 +468,9 @@ func Compile(st *infra.State, sc *scenarios.Scenario) (*Model, error) {
 	m.poolLast = [2]int{-1, -1}
 	m.sse = make([]infra.BucketSSE, m.nBuckets)
 	m.pool = newMemo(len(m.poolKey), memoHint, poolMemoLimit)
+	for i := range m.poolZero {
+		m.poolZero[i].a = math.NaN()
+	}
 	m.poolVals = make([][2]float64, 0, memoHint)
 	m.adaptive = true
 	return m, nil
