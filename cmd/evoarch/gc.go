@@ -13,7 +13,7 @@ import (
 // tables, about 350 bytes per evaluation (BenchmarkEvolveSeedDemo/ga's
 // B/op over its 100,000 evaluations). At Go's default GOGC=100 the
 // collector runs about three times in such a search, each time the heap
-// doubles, and costs it about 10% of its time (BenchmarkEvolveSeedDemo:
+// doubles, and costs it about 5% of its time (BenchmarkEvolveSeedDemo:
 // ga-evolve-gc against ga, in one process). Letting the heap reach 5x its
 // live size removes most of those runs: 250,000 evaluations keep about
 // 100 MB live, so the heap stays under about 500 MB.
