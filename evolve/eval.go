@@ -420,7 +420,9 @@ func (ev *evaluator) evalKeyed(gs []genome.Genome, out []sim.Metrics, ref []*sim
 			// still in the CPU cache; a move's genome is the canonical
 			// base with the move applied in place and undone after
 			// (no copy of the genome per move).
+			// Their entries are touched first, in one loop.
 			fn := ev.batchFns(1)[0]
+			ev.touchEntries(ev.nEntries, ev.nEntries+n)
 			for k, i := range ev.miss {
 				g := gs[i]
 				if g == nil {
@@ -710,6 +712,22 @@ func (ev *evaluator) run(n int, f func(w, a, b int)) {
 // entry returns the metrics of cached evaluation j.
 func (ev *evaluator) entry(j int) *sim.Metrics {
 	return &ev.entries[j>>chunkBits][j&chunkMask]
+}
+
+// touchEntries writes zero into cache entries [a, b) (a at least
+// nEntries), which changes nothing: an entry at or beyond nEntries is as
+// make left it, zero (every evaluation into an entry is recorded, so
+// nEntries passes it; TestTouchEntriesKeepsEntries). The stores of one
+// loop overlap their cache misses (and page faults): each evaluation
+// that follows would otherwise stall on its entry's first write in turn
+// (an entry is 120 bytes: two or three cache lines).
+func (ev *evaluator) touchEntries(a, b int) {
+	for a < b {
+		lo := a & chunkMask
+		hi := min(lo+b-a, chunkMask+1)
+		clear(ev.entries[a>>chunkBits][lo:hi])
+		a += hi - lo
+	}
 }
 
 // entryGenome writes the genome of cached evaluation j into dst.

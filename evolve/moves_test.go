@@ -282,3 +282,55 @@ func TestCacheOutgrowsBudget(t *testing.T) {
 		t.Fatalf("the second pass evaluated again: %d entries", ev.nEntries)
 	}
 }
+
+// TestTouchEntriesKeepsEntries: the serial direct path touches the batch's
+// cache entries ahead (touchEntries writes zero into them), which must
+// change no result: over batches of one-gene moves on one worker that fill
+// more than two chunks of entries (batches straddle chunk boundaries),
+// every cache entry is still its genome's evaluation, and every entry not
+// yet filled is zero (what touchEntries relies on).
+func TestTouchEntriesKeepsEntries(t *testing.T) {
+	p := synthProblem()
+	l, err := newLayout(p.Space)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const budget = 2*chunkMask + 1000
+	ev := newEvaluator(context.Background(), l, p.New, 1, budget)
+	rng := rand.New(rand.NewSource(5))
+	base := make(genome.Genome, l.n)
+	var mvs []move
+	var ref []*sim.Metrics
+	var ok []bool
+	for !ev.exhausted() {
+		l.randomGenome(base, rng)
+		mvs = mvs[:0]
+		for _, i := range l.free {
+			for v := range l.size[i] {
+				if v != base[i] {
+					mvs = append(mvs, move{int32(i), int32(v)})
+				}
+			}
+		}
+		ref, ok = make([]*sim.Metrics, len(mvs)), make([]bool, len(mvs))
+		ev.evalMoves(base, mvs, ref, ok)
+	}
+	if ev.nEntries <= 2*(chunkMask+1) {
+		t.Fatalf("the test filled %d entries: it should fill more than two chunks", ev.nEntries)
+	}
+	g := make(genome.Genome, l.n)
+	for j := range ev.nEntries {
+		ev.entryGenome(g, j)
+		var want sim.Metrics
+		synthEval(g, &want)
+		if *ev.entry(j) != want {
+			t.Fatalf("cache entry %d (%v) = %+v, want %+v", j, g, *ev.entry(j), want)
+		}
+	}
+	last := ev.entries[len(ev.entries)-1]
+	for j := ev.nEntries & chunkMask; j < len(last); j++ {
+		if last[j] != (sim.Metrics{}) {
+			t.Fatalf("unfilled cache entry %d is not zero", ev.nEntries-ev.nEntries&chunkMask+j)
+		}
+	}
+}
