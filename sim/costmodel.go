@@ -466,17 +466,8 @@ func (m *costModel) evalChanged(st *infra.State, pr *perf.Result, s *costScratch
 	// whose bit is clear has its State fields, and with them its key's
 	// first part, as in the previous call.
 	fmask := ^uint64(0)
-	if ch != nil && !ch.All && !full {
-		fmask = 0
-		for k := 0; k < ch.Len(); k++ {
-			if kind, i := ch.At(k); kind == 'f' {
-				if i >= 64 {
-					fmask = ^uint64(0)
-					break
-				}
-				fmask |= 1 << i
-			}
-		}
+	if ch != nil && !full {
+		fmask = ch.Functions()
 	}
 	var added float64
 	anyF, callsCh := false, full

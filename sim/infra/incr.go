@@ -34,8 +34,29 @@ type Changed struct {
 	// All: the State was rewritten in full (Apply); any field may differ.
 	All bool
 	n   int
-	cat [maxDirty]byte
-	res [maxDirty]int32
+	// kinds has kindBit(k) set for each kind k listed; fmask bit i for
+	// function i < 64 listed (every bit when a function from 64 on is).
+	kinds uint8
+	fmask uint64
+	cat   [maxDirty]byte
+	res   [maxDirty]int32
+}
+
+// kindBit is kind's bit in Changed.kinds; every other kind shares one
+// bit, so Has answers true for one when any of them is listed (a
+// superset: safe for a caller that skips what is not listed).
+func kindBit(kind byte) uint8 {
+	switch kind {
+	case 'f':
+		return 1
+	case 't':
+		return 2
+	case 'b':
+		return 4
+	case 'a':
+		return 8
+	}
+	return 16
 }
 
 // Len is the number of resources listed (0 when All).
@@ -47,15 +68,17 @@ func (c *Changed) At(k int) (kind byte, res int) { return c.cat[k], int(c.res[k]
 
 // Has reports whether resources of kind are listed or All is set.
 func (c *Changed) Has(kind byte) bool {
+	return c.All || c.kinds&kindBit(kind) != 0
+}
+
+// Functions returns a mask of the functions listed: bit i set when
+// function i (< 64) is listed, every bit when All is set or a function
+// from 64 on is listed. A clear bit i means function i is not listed.
+func (c *Changed) Functions() uint64 {
 	if c.All {
-		return true
+		return ^uint64(0)
 	}
-	for _, k := range c.cat[:c.n] {
-		if k == kind {
-			return true
-		}
-	}
-	return false
+	return c.fmask
 }
 
 // ApplyChanged is ApplyFrom, and writes into ch (when not nil) what it
@@ -64,10 +87,7 @@ func (c *Changed) Has(kind byte) bool {
 func (b *Binder) ApplyChanged(st *State, prev, g genome.Genome, ch *Changed) {
 	n := len(b.hot)
 	if prev == nil || len(prev) != len(g) || len(g) < n {
-		b.Apply(st, g)
-		if ch != nil {
-			ch.All, ch.n = true, 0
-		}
+		b.applyAll(st, g, ch)
 		return
 	}
 	prev, g = prev[:n], g[:n]
@@ -100,10 +120,7 @@ func (b *Binder) ApplyChanged(st *State, prev, g genome.Genome, ch *Changed) {
 				continue
 			}
 			if d == maxDirty {
-				b.Apply(st, g)
-				if ch != nil {
-					ch.All, ch.n = true, 0
-				}
+				b.applyAll(st, g, ch)
 				return
 			}
 			dirty[d] = u
@@ -114,10 +131,31 @@ func (b *Binder) ApplyChanged(st *State, prev, g genome.Genome, ch *Changed) {
 		b.redo(st, g, &b.units[u])
 	}
 	if ch != nil {
+		// The list, and its kinds and functions as masks (Has, Functions).
 		ch.All, ch.n = false, d
+		var kinds uint8
+		var fmask uint64
 		for k, u := range dirty[:d] {
-			ch.cat[k], ch.res[k] = b.units[u].cat, b.units[u].res
+			cat, res := b.units[u].cat, b.units[u].res
+			ch.cat[k], ch.res[k] = cat, res
+			kinds |= kindBit(cat)
+			if cat == 'f' {
+				if res >= 64 {
+					fmask = ^uint64(0)
+				} else {
+					fmask |= 1 << res
+				}
+			}
 		}
+		ch.kinds, ch.fmask = kinds, fmask
+	}
+}
+
+// applyAll is Apply(st, g), with All in ch (when not nil).
+func (b *Binder) applyAll(st *State, g genome.Genome, ch *Changed) {
+	b.Apply(st, g)
+	if ch != nil {
+		ch.All, ch.n, ch.kinds, ch.fmask = true, 0, 0, 0
 	}
 }
 

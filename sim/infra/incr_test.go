@@ -338,3 +338,74 @@ func BenchmarkApplyFromSeedWalk(b *testing.B) {
 		}
 	})
 }
+
+// TestChangedMasks drives a State along the sequences of
+// TestApplyFromMatchesApply and checks, after every ApplyChanged, that Has
+// and Functions say what the list At reads says: the cost model skips a
+// function on a clear bit of Functions, the cost model and the rollout a
+// kind on a false Has.
+func TestChangedMasks(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 22))
+	binders := []*Binder{seedDemoBinder(t)}
+	for _, s := range derivedSpaces(t) {
+		b, err := Bind(widened(s.sp), s.base)
+		if err != nil {
+			t.Fatalf("%s: %v", s.path, err)
+		}
+		binders = append(binders, b)
+	}
+	steps, listed := 0, 0
+	for bi, b := range binders {
+		n := 200
+		if bi == 0 {
+			n = 20000
+		}
+		st := b.NewState()
+		var prev genome.Genome
+		for k, g := range incrSequence(b, rng, n) {
+			var ch Changed
+			b.ApplyChanged(st, prev, g, &ch)
+			prev = g
+			if d := hasAgrees(&ch); d != "" {
+				t.Fatalf("space %d step %d: %s", bi, k, d)
+			}
+			steps++
+			listed += ch.Len()
+		}
+	}
+	if steps < 20000+200*(len(binders)-1) || len(binders) < 100 || listed < steps/2 {
+		t.Errorf("only %d steps compared (%d binders), %d resources listed", steps, len(binders), listed)
+	}
+}
+
+// hasAgrees returns "" when ch's Has and Functions say what its list says.
+func hasAgrees(ch *Changed) string {
+	if ch.All {
+		if ch.Functions() != ^uint64(0) || !ch.Has('f') || !ch.Has('t') || !ch.Has('b') || !ch.Has('a') {
+			return "All without every kind and function"
+		}
+		return ""
+	}
+	var mask uint64
+	kinds := map[byte]bool{}
+	for k := 0; k < ch.Len(); k++ {
+		kind, i := ch.At(k)
+		kinds[kind] = true
+		if kind == 'f' {
+			if i >= 64 {
+				mask = ^uint64(0)
+			} else {
+				mask |= 1 << i
+			}
+		}
+	}
+	for _, kind := range []byte("ftbaq") {
+		if ch.Has(kind) != kinds[kind] {
+			return fmt.Sprintf("Has(%q) %v, the list %v", kind, ch.Has(kind), kinds[kind])
+		}
+	}
+	if ch.Functions() != mask {
+		return fmt.Sprintf("Functions %#x, the list's %#x", ch.Functions(), mask)
+	}
+	return ""
+}
