@@ -461,13 +461,12 @@ func (m *costModel) evalChanged(st *infra.State, pr *perf.Result, s *costScratch
 		s.alarm = make([]alarmKey, len(st.Alarms))
 		full = true
 	}
-	// fmask has bit i set when ch lists function i (every bit without a
-	// list, or when it lists a function from 64 on): a function i < 64
-	// whose bit is clear has its State fields, and with them its key's
-	// first part, as in the previous call.
+	// fmask: a function i < 64 whose bit is clear is not listed: it has
+	// its State fields, and with them its key's first part, as in the
+	// previous call.
 	fmask := ^uint64(0)
 	if ch != nil && !full {
-		fmask = ch.Functions()
+		fmask = ch.Mask('f')
 	}
 	var added float64
 	anyF, callsCh := false, full

@@ -34,29 +34,32 @@ type Changed struct {
 	// All: the State was rewritten in full (Apply); any field may differ.
 	All bool
 	n   int
-	// kinds has kindBit(k) set for each kind k listed; fmask bit i for
-	// function i < 64 listed (every bit when a function from 64 on is).
-	kinds uint8
-	fmask uint64
-	cat   [maxDirty]byte
-	res   [maxDirty]int32
+	// mask[kindSlot(k)] has bit i set when resource i < 64 of kind k is
+	// listed, every bit when one of that kind from 64 on is (a superset:
+	// safe for a caller that skips what is not listed).
+	mask [nKindSlots]uint64
+	cat  [maxDirty]byte
+	res  [maxDirty]int32
 }
 
-// kindBit is kind's bit in Changed.kinds; every other kind shares one
-// bit, so Has answers true for one when any of them is listed (a
-// superset: safe for a caller that skips what is not listed).
-func kindBit(kind byte) uint8 {
+// nKindSlots is the number of Changed.mask entries: one per kind genes
+// write and one that every other kind shares.
+const nKindSlots = 5
+
+// kindSlot is kind's entry in Changed.mask; every other kind shares the
+// last one, so Has and Lists answer for one as for any of them.
+func kindSlot(kind byte) int {
 	switch kind {
 	case 'f':
-		return 1
+		return 0
 	case 't':
-		return 2
+		return 1
 	case 'b':
-		return 4
+		return 2
 	case 'a':
-		return 8
+		return 3
 	}
-	return 16
+	return nKindSlots - 1
 }
 
 // Len is the number of resources listed (0 when All).
@@ -68,17 +71,18 @@ func (c *Changed) At(k int) (kind byte, res int) { return c.cat[k], int(c.res[k]
 
 // Has reports whether resources of kind are listed or All is set.
 func (c *Changed) Has(kind byte) bool {
-	return c.All || c.kinds&kindBit(kind) != 0
+	return c.All || c.mask[kindSlot(kind)] != 0
 }
 
-// Functions returns a mask of the functions listed: bit i set when
-// function i (< 64) is listed, every bit when All is set or a function
-// from 64 on is listed. A clear bit i means function i is not listed.
-func (c *Changed) Functions() uint64 {
+// Mask returns the resources of kind that may be listed: bit i set when
+// resource i < 64 is listed, every bit when All is set or one of that
+// kind from 64 on is listed. A clear bit i means resource i is not
+// listed; a caller takes every resource from 64 on as listed.
+func (c *Changed) Mask(kind byte) uint64 {
 	if c.All {
 		return ^uint64(0)
 	}
-	return c.fmask
+	return c.mask[kindSlot(kind)]
 }
 
 // ApplyChanged is ApplyFrom, and writes into ch (when not nil) what it
@@ -131,23 +135,19 @@ func (b *Binder) ApplyChanged(st *State, prev, g genome.Genome, ch *Changed) {
 		b.redo(st, g, &b.units[u])
 	}
 	if ch != nil {
-		// The list, and its kinds and functions as masks (Has, Functions).
+		// The list, and per kind a mask of its resources (Has, Mask).
 		ch.All, ch.n = false, d
-		var kinds uint8
-		var fmask uint64
+		var mask [nKindSlots]uint64
 		for k, u := range dirty[:d] {
 			cat, res := b.units[u].cat, b.units[u].res
 			ch.cat[k], ch.res[k] = cat, res
-			kinds |= kindBit(cat)
-			if cat == 'f' {
-				if res >= 64 {
-					fmask = ^uint64(0)
-				} else {
-					fmask |= 1 << res
-				}
+			if m := &mask[kindSlot(cat)]; res >= 0 && res < 64 {
+				*m |= 1 << res
+			} else {
+				*m = ^uint64(0)
 			}
 		}
-		ch.kinds, ch.fmask = kinds, fmask
+		ch.mask = mask
 	}
 }
 
@@ -155,7 +155,7 @@ func (b *Binder) ApplyChanged(st *State, prev, g genome.Genome, ch *Changed) {
 func (b *Binder) applyAll(st *State, g genome.Genome, ch *Changed) {
 	b.Apply(st, g)
 	if ch != nil {
-		ch.All, ch.n, ch.kinds, ch.fmask = true, 0, 0, 0
+		ch.All, ch.n, ch.mask = true, 0, [nKindSlots]uint64{}
 	}
 }
 

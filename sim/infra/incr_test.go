@@ -341,9 +341,9 @@ func BenchmarkApplyFromSeedWalk(b *testing.B) {
 
 // TestChangedMasks drives a State along the sequences of
 // TestApplyFromMatchesApply and checks, after every ApplyChanged, that Has
-// and Functions say what the list At reads says: the cost model skips a
-// function on a clear bit of Functions, the cost model and the rollout a
-// kind on a false Has.
+// and Mask say what the list At reads says: the cost and latency models
+// skip a resource on a clear bit of Mask, they and the rollout a kind on
+// a false Has.
 func TestChangedMasks(t *testing.T) {
 	rng := rand.New(rand.NewPCG(21, 22))
 	binders := []*Binder{seedDemoBinder(t)}
@@ -378,34 +378,35 @@ func TestChangedMasks(t *testing.T) {
 	}
 }
 
-// hasAgrees returns "" when ch's Has and Functions say what its list says.
+// hasAgrees returns "" when ch's Has and Mask say what its list says:
+// Mask has the bit of every listed resource below 64 and no other, or
+// every bit when one from 64 on is listed.
 func hasAgrees(ch *Changed) string {
+	kinds := []byte("ftba")
 	if ch.All {
-		if ch.Functions() != ^uint64(0) || !ch.Has('f') || !ch.Has('t') || !ch.Has('b') || !ch.Has('a') {
-			return "All without every kind and function"
+		for _, kind := range kinds {
+			if !ch.Has(kind) || ch.Mask(kind) != ^uint64(0) {
+				return fmt.Sprintf("All without kind %q", kind)
+			}
 		}
 		return ""
 	}
-	var mask uint64
-	kinds := map[byte]bool{}
+	masks := map[byte]uint64{}
 	for k := 0; k < ch.Len(); k++ {
 		kind, i := ch.At(k)
-		kinds[kind] = true
-		if kind == 'f' {
-			if i >= 64 {
-				mask = ^uint64(0)
-			} else {
-				mask |= 1 << i
-			}
+		if i >= 64 {
+			masks[kind] = ^uint64(0)
+		} else {
+			masks[kind] |= 1 << i
 		}
 	}
-	for _, kind := range []byte("ftbaq") {
-		if ch.Has(kind) != kinds[kind] {
-			return fmt.Sprintf("Has(%q) %v, the list %v", kind, ch.Has(kind), kinds[kind])
+	for _, kind := range append(kinds, 'q') {
+		if ch.Has(kind) != (masks[kind] != 0) {
+			return fmt.Sprintf("Has(%q) %v, the list's mask %#x", kind, ch.Has(kind), masks[kind])
 		}
-	}
-	if ch.Functions() != mask {
-		return fmt.Sprintf("Functions %#x, the list's %#x", ch.Functions(), mask)
+		if ch.Mask(kind) != masks[kind] {
+			return fmt.Sprintf("Mask(%q) %#x, the list's %#x", kind, ch.Mask(kind), masks[kind])
+		}
 	}
 	return ""
 }

@@ -51,20 +51,22 @@ func (m *Model) evalTable(st *infra.State, t int) {
 }
 
 // evalTablesChanged is evalTables for EvalChanged: st is the previous
-// call's State with only the tables in changed rewritten (of the tables),
+// call's State with only the tables ch lists rewritten (of the tables),
 // and prepared says whether a function was prepared again in this call
 // (prepare is the only writer of a function's invoked share: without it
-// none moved). Unless the demand is summed again, a table not in changed
-// has every throttleShare input of the last call (its fields, its demand
-// and its peak share) and keeps its probabilities: moved false, as
+// none moved). Unless the demand is summed again, a table ch does not
+// list has every throttleShare input of the last call (its fields, its
+// demand and its peak share) and keeps its probabilities: moved false, as
 // evalTable's comparisons would leave it.
-func (m *Model) evalTablesChanged(st *infra.State, prepared bool, changed bitSet) {
+func (m *Model) evalTablesChanged(st *infra.State, prepared bool, ch *infra.Changed) {
+	// A table t < 64 whose bit is clear is not listed (ch.Mask).
+	tables := ch.Mask('t')
 	if !m.demOK || prepared && m.invokedMoved() {
 		m.sumDemand()
-		changed = ^bitSet(0)
+		tables = ^uint64(0)
 	}
 	for t := range m.tables {
-		if !changed.has(t) {
+		if t < 64 && tables>>t&1 == 0 {
 			m.tables[t].moved = false
 			continue
 		}

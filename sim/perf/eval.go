@@ -62,22 +62,29 @@ func (m *Model) EvalChanged(st *infra.State, out *Result, ch *infra.Changed) {
 	if len(st.Functions) != len(m.fns) || len(st.Tables) != len(m.tables) || len(out.Functions) != len(m.fns) {
 		panic("perf: Eval on a State or Result of another shape than the compiled one")
 	}
-	var cm changeMask
-	incr := ch != nil && !ch.All && st == m.lastSt && cm.set(ch)
+	// Has(0): a kind other than the four genes write is listed (they share
+	// one answer), which this model does not know how to skip.
+	incr := ch != nil && !ch.All && st == m.lastSt && !ch.Has(0)
 	m.lastSt = st
 	m.adapt()
 	m.off = m.noMemo || m.bypass
 	// 1. Each function's cheap inputs: duration, API, timeout, concurrency.
-	kmsSame := incr && !cm.buckets
+	kmsSame := incr && !ch.Has('b')
 	if !kmsSame {
 		kmsSame = !m.updateKMS(st.Buckets) && incr
+	}
+	// fns and apis: a function or API i < 64 whose bit is clear is not
+	// listed (ch.Mask).
+	var fns, apis uint64
+	if kmsSame {
+		fns, apis = ch.Mask('f'), ch.Mask('a')
 	}
 	prepared := false
 	for i := range m.fns {
 		fm := &m.fns[i]
 		// Neither the function's fields nor its API's nor the KMS time
 		// changed: prepare would find its inputs the same.
-		if kmsSame && !cm.fns.has(i) && (fm.in.api < 0 || fm.in.api >= len(st.APIs) || !cm.apis.has(fm.in.api)) {
+		if a := fm.in.api; kmsSame && i < 64 && fns>>i&1 == 0 && (a < 0 || a >= len(st.APIs) || a < 64 && apis>>a&1 == 0) {
 			fm.moved = false
 			continue
 		}
@@ -89,7 +96,7 @@ func (m *Model) EvalChanged(st *infra.State, out *Result, ch *infra.Changed) {
 	}
 	// 2. DynamoDB demand and throttling.
 	if incr {
-		m.evalTablesChanged(st, prepared, cm.tables)
+		m.evalTablesChanged(st, prepared, ch)
 	} else {
 		m.evalTables(st)
 	}
@@ -306,46 +313,6 @@ func (m *Model) updateKMS(b []infra.Bucket) bool {
 	}
 	return true
 }
-
-// changeMask is an infra.Changed as one bit per resource of each kind
-// (bit i: resource i listed) and whether any bucket is listed.
-type changeMask struct {
-	fns, tables, apis bitSet
-	buckets           bool
-}
-
-// set fills c from ch (not All) and reports whether it could: false when
-// ch lists a kind of resource other than the four genes write.
-func (c *changeMask) set(ch *infra.Changed) bool {
-	for k := 0; k < ch.Len(); k++ {
-		kind, i := ch.At(k)
-		switch kind {
-		case 'f':
-			c.fns.add(i)
-		case 't':
-			c.tables.add(i)
-		case 'a':
-			c.apis.add(i)
-		case 'b':
-			c.buckets = true
-		default:
-			return false
-		}
-	}
-	return true
-}
-
-// bitSet is a set of resource indexes, bit i for index i < 64; it holds
-// every index from 64 on (has is true for them: a superset is safe).
-type bitSet uint64
-
-func (b *bitSet) add(i int) {
-	if i >= 0 && i < 64 {
-		*b |= 1 << i
-	}
-}
-
-func (b bitSet) has(i int) bool { return i < 0 || i >= 64 || b>>i&1 != 0 }
 
 // tablesMoved reports whether the throttle probabilities of a table the
 // function calls changed in this Eval (tableModel.moved).
