@@ -10,7 +10,7 @@ import (
 //
 // A search's heap is mostly caches that live to its end and grow through
 // it: every evaluation's metrics, the memo keys and the latency model's
-// tables, about 350 bytes per evaluation (BenchmarkEvolveSeedDemo/ga's
+// tables, about 330 bytes per evaluation (BenchmarkEvolveSeedDemo/ga's
 // B/op over its 100,000 evaluations). At Go's default GOGC=100 the
 // collector runs about three times in such a search, each time the heap
 // doubles, and costs it about 5% of its time (BenchmarkEvolveSeedDemo:
